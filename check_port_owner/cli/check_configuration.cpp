@@ -1,0 +1,67 @@
+#include "cli/check_configuration.hpp"
+
+#include <fcntl.h>
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/allow_list_file.hpp"
+#include "core/input_error.hpp"
+#include "linux/file_reading.hpp"
+
+namespace port_owner {
+namespace {
+
+// An allow-list is a few KiB; anything this large is the wrong file.
+constexpr std::size_t max_allow_list_bytes = 1024 * 1024;
+
+std::string read_allow_list(const std::string& path) {
+    std::string text;
+    if (const int error =
+            linux_os::read_file_at(AT_FDCWD, path.c_str(), text, max_allow_list_bytes + 1);
+        error != 0) {
+        throw InputError(fmt::format("cannot read allow-list {}: {}", path, std::strerror(error)));
+    }
+    if (text.size() > max_allow_list_bytes) {
+        throw InputError(fmt::format("allow-list {} is larger than 1 MiB", path));
+    }
+    return text;
+}
+
+}  // namespace
+
+CheckConfiguration load_configuration(const CommandLine& command_line) {
+    CheckConfiguration configuration;
+    StateOverrides file_defaults;
+    if (command_line.config_file) {
+        auto file =
+            parse_allow_list(read_allow_list(*command_line.config_file), *command_line.config_file);
+        configuration.rules = std::move(file.rules);
+        file_defaults = file.defaults;
+    }
+    for (const auto& argument : command_line.rules) {
+        try {
+            configuration.rules.push_back(parse_rule_argument(argument));
+        } catch (const InputError& error) {
+            throw InputError(fmt::format("-p {}: {}", argument, error.what()));
+        }
+    }
+    auto& defaults = configuration.defaults;
+    defaults.missing =
+        command_line.missing.value_or(file_defaults.missing.value_or(defaults.missing));
+    defaults.unexpected =
+        command_line.unexpected.value_or(file_defaults.unexpected.value_or(defaults.unexpected));
+    defaults.unattributed = command_line.unattributed.value_or(
+        file_defaults.unattributed.value_or(defaults.unattributed));
+    if (configuration.rules.empty() && !command_line.learn) {
+        throw InputError(command_line.config_file
+                             ? fmt::format("{}: no rules: add a section such as [tcp/80]",
+                                           *command_line.config_file)
+                             : std::string("no rules: give -p RULE or -C FILE (--learn writes a "
+                                           "file from what listens now)"));
+    }
+    return configuration;
+}
+
+}  // namespace port_owner

@@ -1,0 +1,177 @@
+#include "cli/command_line.hpp"
+
+#include <sstream>
+
+#include <fmt/format.h>
+#include <boost/program_options.hpp>
+
+#include "core/input_error.hpp"
+
+namespace port_owner {
+namespace po = boost::program_options;
+namespace {
+
+constexpr unsigned max_timeout_seconds = 3600;
+
+po::options_description option_descriptions() {
+    po::options_description options("Options");
+    // clang-format off
+    options.add_options()
+        ("port,p", po::value<std::vector<std::string>>()->composing(), "RULE")
+        ("config,C", po::value<std::string>(), "FILE")
+        ("missing", po::value<std::string>(), "STATE")
+        ("unexpected", po::value<std::string>(), "STATE")
+        ("unattributed", po::value<std::string>(), "STATE")
+        ("learn", po::bool_switch(), "")
+        ("all-holders", po::bool_switch(), "")
+        ("listener-source", po::value<std::string>(), "auto|netlink|proc")
+        ("timeout,t", po::value<std::string>(), "SECONDS")
+        ("verbose,v", po::bool_switch(), "")
+        ("help,h", po::bool_switch(), "")
+        ("version,V", po::bool_switch(), "");
+    // clang-format on
+    return options;
+}
+
+std::optional<State> state_option(const po::variables_map& values, const char* name) {
+    if (!values.count(name)) {
+        return std::nullopt;
+    }
+    const auto& text = values[name].as<std::string>();
+    const auto state = parse_state(text);
+    if (!state) {
+        throw InputError(fmt::format(
+            "invalid value '{}' for --{}: use ok, warning, critical or unknown", text, name));
+    }
+    return state;
+}
+
+unsigned parse_timeout(const std::string& text) {
+    unsigned value = 0;
+    std::size_t used = 0;
+    try {
+        if (!text.empty() && text.front() != '-' && text.front() != '+') {
+            value = static_cast<unsigned>(std::stoul(text, &used));
+        }
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != text.size() || text.empty() || value < 1 || value > max_timeout_seconds) {
+        throw InputError(fmt::format("invalid timeout '{}': give whole seconds from 1 to {}", text,
+                                     max_timeout_seconds));
+    }
+    return value;
+}
+
+linux_os::ListenerSourceChoice parse_source(const std::string& text) {
+    if (text == "auto") {
+        return linux_os::ListenerSourceChoice::automatic;
+    }
+    if (text == "netlink") {
+        return linux_os::ListenerSourceChoice::netlink;
+    }
+    if (text == "proc") {
+        return linux_os::ListenerSourceChoice::proc;
+    }
+    throw InputError(
+        fmt::format("invalid value '{}' for --listener-source: use auto, netlink or proc", text));
+}
+
+}  // namespace
+
+CommandLine parse_command_line(int argc, const char* const* argv) {
+    const auto options = option_descriptions();
+    po::variables_map values;
+    po::parsed_options parsed(&options);
+    int verbosity = 0;
+    try {
+        parsed = po::command_line_parser(argc, argv)
+                     .options(options)
+                     .style(po::command_line_style::unix_style)
+                     .run();
+        // -v may repeat (-vvv); Boost would refuse a switch given twice, so the occurrences are
+        // counted here and kept out of the variables map.
+        std::erase_if(parsed.options, [&](const po::option& option) {
+            if (option.string_key != "verbose") {
+                return false;
+            }
+            ++verbosity;
+            return true;
+        });
+        po::store(parsed, values);
+        po::notify(values);
+    } catch (const po::error& error) {
+        throw InputError(fmt::format("{} ({})", error.what(), short_usage()));
+    }
+    CommandLine command_line;
+    if (values.count("port")) {
+        command_line.rules = values["port"].as<std::vector<std::string>>();
+    }
+    if (values.count("config")) {
+        command_line.config_file = values["config"].as<std::string>();
+    }
+    command_line.missing = state_option(values, "missing");
+    command_line.unexpected = state_option(values, "unexpected");
+    command_line.unattributed = state_option(values, "unattributed");
+    command_line.learn = values["learn"].as<bool>();
+    command_line.all_holders = values["all-holders"].as<bool>();
+    if (values.count("listener-source")) {
+        command_line.listener_source = parse_source(values["listener-source"].as<std::string>());
+    }
+    if (values.count("timeout")) {
+        command_line.timeout_seconds = parse_timeout(values["timeout"].as<std::string>());
+    }
+    command_line.verbosity = std::min(verbosity, 3);
+    command_line.help = values["help"].as<bool>();
+    command_line.version = values["version"].as<bool>();
+    return command_line;
+}
+
+std::string_view short_usage() {
+    return "usage: check_port_owner [-C FILE] [-p RULE]... [options]; see --help";
+}
+
+std::string help_text() {
+    return R"(check_port_owner - is each port held by the program you expect?
+
+Usage: check_port_owner [-C FILE] [-p RULE]... [options]
+
+Rules:
+  -p, --port RULE         [PROTO/][ADDR:]PORT[-PORT][=ALLOW[,ALLOW...]]
+                          PROTO: tcp udp tcp4 tcp6 udp4 udp6 (default tcp,
+                          IPv4 and IPv6); IPv6 ADDR in brackets: [::1]:8080
+  -C, --config FILE       allow-list file (INI); -p rules are added to it
+  ALLOW is conditions joined by '+', all of which must hold:
+    NAME                  basename of the holder's executable
+    exe:PATH              real path of the executable ('*' globs)
+    name:COMM             the process comm (set by the process: spoofable)
+    user:NAME|UID         effective user; decided from the socket owner
+                          when the holder cannot be seen
+    unit:UNIT             systemd unit (nginx.service)
+    cmdline:REGEX         ECMAScript regex over the command line
+
+States (STATE is ok, warning, critical or unknown):
+      --missing STATE       a required port nobody listens on (critical)
+      --unexpected STATE    a holder no allow entry matches (critical)
+      --unattributed STATE  a holder that cannot be identified (unknown)
+
+Other options:
+      --learn             print an allow-list of what listens now, exit 0
+      --all-holders       check every holder of every listener (slower)
+      --listener-source auto|netlink|proc
+                          how listeners are listed (default auto: netlink,
+                          /proc/net when netlink is unavailable)
+  -t, --timeout SECONDS   give up with UNKNOWN after SECONDS (default 10)
+  -v, --verbose           more detail (up to -vvv)
+  -h, --help              this help (exit 3)
+  -V, --version           the version (exit 3)
+
+Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+Without root, other users' processes cannot be seen: their listeners are
+UNATTRIBUTED unless the package gave the binary the capabilities
+cap_dac_read_search,cap_sys_ptrace.
+Example: check_port_owner -p 80=nginx -p tcp/443=exe:/usr/sbin/nginx
+)";
+}
+
+}  // namespace port_owner

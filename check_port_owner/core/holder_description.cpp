@@ -1,0 +1,37 @@
+#include "core/holder_description.hpp"
+
+#include <fmt/format.h>
+
+#include "core/text_escape.hpp"
+
+namespace port_owner {
+
+std::string describe_holder(const ProcessIdentity& holder, int verbosity) {
+    auto text = fmt::format("{} pid {} user {}", escape_text(holder.display_name(), 64), holder.pid,
+                            escape_text(holder.user, 64));
+    if (holder.executable) {
+        text += fmt::format(" exe {}{}", escape_text(*holder.executable, 200),
+                            holder.executable_deleted ? " (deleted)" : "");
+    } else {
+        text += " exe unreadable";
+    }
+    if (!holder.unit.empty()) {
+        text += fmt::format(" unit {}", escape_text(holder.unit, 100));
+    }
+    if (verbosity >= 1) {
+        text += fmt::format(" ppid {} comm {} cmdline '{}'", holder.parent_pid,
+                            escape_text(holder.comm, 64),
+                            escape_text(holder.command_line, verbosity >= 2 ? 1024 : 200));
+    }
+    return text;
+}
+
+std::string describe_address(const Listener& listener, bool with_port) {
+    auto text = listener.address.to_host_string();
+    if (with_port) {
+        text += fmt::format(":{}", listener.port);
+    }
+    return text;
+}
+
+}  // namespace port_owner

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+#include "core/socket_model.hpp"
+
+namespace port_owner {
+
+// One holder as the long output shows it, every field escaped:
+// `msproxy pid 4242 user root exe /opt/ms/msproxy unit ms.service`.
+// With verbosity >= 1 the parent pid and the command line follow.
+std::string describe_holder(const ProcessIdentity& holder, int verbosity);
+
+// A listener's address as the output shows it: `0.0.0.0`, `[::]`, or with `:port` when asked.
+std::string describe_address(const Listener& listener, bool with_port);
+
+}  // namespace port_owner

@@ -1,0 +1,72 @@
+#include "core/ip_address.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace port_owner {
+
+IpAddress IpAddress::ipv4(const std::array<std::uint8_t, 4>& bytes) {
+    IpAddress address;
+    address.family_ = Family::ipv4;
+    std::copy(bytes.begin(), bytes.end(), address.bytes_.begin());
+    return address;
+}
+
+IpAddress IpAddress::ipv6(const std::array<std::uint8_t, 16>& bytes) {
+    static constexpr std::array<std::uint8_t, 12> mapped_prefix{0, 0, 0, 0, 0,    0,
+                                                                0, 0, 0, 0, 0xff, 0xff};
+    if (std::equal(mapped_prefix.begin(), mapped_prefix.end(), bytes.begin())) {
+        return ipv4({bytes[12], bytes[13], bytes[14], bytes[15]});
+    }
+    IpAddress address;
+    address.family_ = Family::ipv6;
+    address.bytes_ = bytes;
+    return address;
+}
+
+IpAddress IpAddress::any(Family family) {
+    IpAddress address;
+    address.family_ = family;
+    return address;
+}
+
+std::optional<IpAddress> IpAddress::parse(std::string_view text) {
+    // inet_pton needs a NUL-terminated string; addresses are short, so a fixed buffer does.
+    char buffer[INET6_ADDRSTRLEN + 1];
+    if (text.empty() || text.size() >= sizeof(buffer)) {
+        return std::nullopt;
+    }
+    std::memcpy(buffer, text.data(), text.size());
+    buffer[text.size()] = '\0';
+    std::array<std::uint8_t, 4> v4{};
+    if (inet_pton(AF_INET, buffer, v4.data()) == 1) {
+        return ipv4(v4);
+    }
+    std::array<std::uint8_t, 16> v6{};
+    if (inet_pton(AF_INET6, buffer, v6.data()) == 1) {
+        return ipv6(v6);
+    }
+    return std::nullopt;
+}
+
+bool IpAddress::is_wildcard() const {
+    const auto length = family_ == Family::ipv4 ? 4 : 16;
+    return std::all_of(bytes_.begin(), bytes_.begin() + length, [](auto b) { return b == 0; });
+}
+
+std::string IpAddress::to_string() const {
+    char buffer[INET6_ADDRSTRLEN];
+    const int af = family_ == Family::ipv4 ? AF_INET : AF_INET6;
+    if (inet_ntop(af, bytes_.data(), buffer, sizeof(buffer)) == nullptr) {
+        return "?";
+    }
+    return buffer;
+}
+
+std::string IpAddress::to_host_string() const {
+    return family_ == Family::ipv6 ? "[" + to_string() + "]" : to_string();
+}
+
+}  // namespace port_owner

@@ -1,0 +1,261 @@
+#include "core/report.hpp"
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/holder_description.hpp"
+#include "core/perfdata.hpp"
+#include "core/text_escape.hpp"
+
+namespace port_owner {
+namespace {
+
+constexpr std::size_t max_first_line = 1024;
+constexpr std::size_t max_output = 8192;
+constexpr std::size_t max_summary = 600;
+
+std::string plural(std::size_t count, std::string_view word) {
+    return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
+}
+
+std::string rule_label(const Finding& finding) {
+    return escape_text(finding.rule->label(), 80);
+}
+
+std::string allowed_text(const Finding& finding) {
+    return finding.rule->allow.empty() ? std::string("any program")
+                                       : escape_text(finding.rule->allowed_text(), 300);
+}
+
+std::string attribution_problem(const ObservedListener& listener) {
+    return listener.attribution_problem.empty() ? std::string("no process holds the socket")
+                                                : escape_text(listener.attribution_problem, 300);
+}
+
+const ProcessIdentity* first_holder(const Finding& finding) {
+    for (const auto* listener : finding.listeners) {
+        if (!listener->holders.empty()) {
+            return &listener->holders.front();
+        }
+    }
+    return nullptr;
+}
+
+// The summary of one finding for line 1: what is wrong, who is to blame, what was expected.
+std::string summarize(const Finding& finding) {
+    switch (finding.outcome) {
+        case Outcome::unexpected: {
+            const auto& culprit = *finding.culprits.front().holder;
+            std::set<int> pids;
+            for (const auto& other : finding.culprits) {
+                pids.insert(other.holder->pid);
+            }
+            return fmt::format(
+                "{} held by {} (pid {}, user {}){}, expected {}", rule_label(finding),
+                escape_text(culprit.display_name(), 64), culprit.pid, escape_text(culprit.user, 64),
+                pids.size() > 1 ? fmt::format(" and {} more", pids.size() - 1) : std::string(),
+                allowed_text(finding));
+        }
+        case Outcome::missing:
+            return fmt::format("{} not listening, expected {}", rule_label(finding),
+                               allowed_text(finding));
+        case Outcome::unattributed: {
+            const auto& listener = *finding.unattributed.front();
+            return fmt::format("{} holder not identified (socket owner {}): {}",
+                               rule_label(finding), escape_text(listener.socket.socket_user, 64),
+                               attribution_problem(listener));
+        }
+        case Outcome::ok:
+            break;
+    }
+    const auto* holder = first_holder(finding);
+    return holder
+               ? fmt::format("{} {}", rule_label(finding), escape_text(holder->display_name(), 64))
+               : rule_label(finding);
+}
+
+std::string first_line_summary(const Verdict& verdict) {
+    if (verdict.findings.empty()) {
+        return "no rules";
+    }
+    const auto& worst = verdict.findings.front();
+    std::string summary;
+    if (worst.state == State::ok) {
+        summary = fmt::format("{} OK:", plural(verdict.findings.size(), "rule"));
+        const char* separator = " ";
+        for (const auto& finding : verdict.findings) {
+            summary += separator + summarize(finding);
+            separator = ", ";
+        }
+        return cut_to_length(summary, max_summary);
+    }
+    summary = summarize(worst);
+    std::vector<std::string> others;
+    for (std::size_t i = 1; i < verdict.findings.size(); ++i) {
+        const auto& finding = verdict.findings[i];
+        if (finding.state != State::ok) {
+            others.push_back(
+                fmt::format("{} {}", rule_label(finding), outcome_name(finding.outcome)));
+        }
+    }
+    if (!others.empty()) {
+        summary += "; also " + fmt::format("{}", fmt::join(others, ", "));
+    }
+    return cut_to_length(summary, max_summary);
+}
+
+std::string listener_addresses(const Finding& finding) {
+    const bool with_port = finding.rule->spec.ports.low != finding.rule->spec.ports.high;
+    std::vector<std::string> addresses;
+    for (const auto* listener : finding.listeners) {
+        auto address = describe_address(listener->socket, with_port);
+        if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) {
+            addresses.push_back(std::move(address));
+        }
+    }
+    return fmt::format("{}", fmt::join(addresses, ", "));
+}
+
+std::string describe_ok_holders(const Finding& finding, int verbosity) {
+    std::vector<const ProcessIdentity*> holders;
+    std::set<int> pids;
+    for (const auto* listener : finding.listeners) {
+        for (const auto& holder : listener->holders) {
+            if (pids.insert(holder.pid).second) {
+                holders.push_back(&holder);
+            }
+        }
+    }
+    if (holders.empty()) {
+        const auto& socket = finding.listeners.front()->socket;
+        return fmt::format("holder not identified, socket owner {}",
+                           escape_text(socket.socket_user, 64));
+    }
+    // A prefork server has many holders; one line per rule names the first and counts the rest
+    // unless the admin asked for detail.
+    const std::size_t shown = verbosity >= 2 ? holders.size() : 1;
+    std::vector<std::string> parts;
+    for (std::size_t i = 0; i < shown; ++i) {
+        parts.push_back(describe_holder(*holders[i], verbosity));
+    }
+    auto text = fmt::format("{}", fmt::join(parts, "; "));
+    if (holders.size() > shown) {
+        text += fmt::format(" (+{} more)", holders.size() - shown);
+    }
+    return text;
+}
+
+std::string long_line(const Finding& finding, int verbosity) {
+    const auto head = fmt::format("{} {}", state_word(finding.state), rule_label(finding));
+    std::string detail;
+    switch (finding.outcome) {
+        case Outcome::missing:
+            return fmt::format("{}: not listening (allowed: {})", head, allowed_text(finding));
+        case Outcome::ok:
+            if (finding.listeners.empty()) {
+                return fmt::format("{}: not listening, not required (allowed: {})", head,
+                                   allowed_text(finding));
+            }
+            detail = describe_ok_holders(finding, verbosity);
+            break;
+        case Outcome::unexpected: {
+            std::vector<std::string> culprits;
+            std::set<int> pids;
+            for (const auto& culprit : finding.culprits) {
+                if (pids.insert(culprit.holder->pid).second) {
+                    culprits.push_back(describe_holder(*culprit.holder, verbosity));
+                }
+            }
+            detail =
+                fmt::format("{} (allowed: {})", fmt::join(culprits, "; "), allowed_text(finding));
+            break;
+        }
+        case Outcome::unattributed: {
+            const auto& listener = *finding.unattributed.front();
+            detail = fmt::format("holder not identified, socket owner {} uid {}: {} (allowed: {})",
+                                 escape_text(listener.socket.socket_user, 64),
+                                 listener.socket.socket_uid, attribution_problem(listener),
+                                 allowed_text(finding));
+            break;
+        }
+    }
+    if (finding.matched_by_comm) {
+        detail += " [matched by comm only: executable unreadable]";
+    }
+    return fmt::format("{} {}: {}", head, listener_addresses(finding), detail);
+}
+
+std::string unlisted_line(const ObservedListener& listener, int verbosity) {
+    auto text = fmt::format("unlisted {}/{}", transport_name(listener.socket.transport),
+                            describe_address(listener.socket, true));
+    if (!listener.holders.empty()) {
+        text += ": " + describe_holder(listener.holders.front(), verbosity);
+    } else {
+        text += fmt::format(": socket owner {}", escape_text(listener.socket.socket_user, 64));
+    }
+    return text;
+}
+
+std::vector<PerfValue> perf_values(const Verdict& verdict, const ReportContext& context) {
+    const auto count = [](std::string label, std::size_t value) {
+        PerfValue perf;
+        perf.label = std::move(label);
+        perf.value = static_cast<double>(value);
+        perf.minimum = 0;
+        return perf;
+    };
+    std::vector<PerfValue> values{
+        count("rules", verdict.findings.size()),
+        count("rules_ok", verdict.count(Outcome::ok)),
+        count("rules_missing", verdict.count(Outcome::missing)),
+        count("rules_unexpected", verdict.count(Outcome::unexpected)),
+        count("rules_unattributed", verdict.count(Outcome::unattributed)),
+        count("listeners", context.listeners_seen),
+    };
+    PerfValue time;
+    time.label = "time";
+    time.value = context.scan_seconds;
+    time.unit = "s";
+    time.minimum = 0;
+    values.push_back(time);
+    return values;
+}
+
+}  // namespace
+
+std::string format_report(const Verdict& verdict, const ReportContext& context) {
+    const auto perfdata = format_perfdata(perf_values(verdict, context));
+    auto first = fmt::format("PORT_OWNER {} - ", state_word(verdict.overall));
+    const std::size_t room = max_first_line - first.size() - perfdata.size() - 4;
+    first += cut_to_length(first_line_summary(verdict), room);
+    std::string output = first + " | " + perfdata + "\n";
+
+    std::vector<std::string> lines;
+    for (const auto& finding : verdict.findings) {
+        lines.push_back(long_line(finding, context.verbosity));
+    }
+    if (context.verbosity >= 1) {
+        for (const auto* listener : verdict.unlisted) {
+            lines.push_back(unlisted_line(*listener, context.verbosity));
+        }
+    }
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        // Keep room for the marker line so the cut is always visible.
+        if (output.size() + lines[i].size() + 1 > max_output - 80) {
+            output +=
+                fmt::format("... {} more lines cut (output limited to 8 KiB)\n", lines.size() - i);
+            break;
+        }
+        output += lines[i] + "\n";
+    }
+    return output;
+}
+
+std::string format_tool_failure(std::string_view message) {
+    return fmt::format("PORT_OWNER UNKNOWN - {}\n", escape_text(message, 900));
+}
+
+}  // namespace port_owner

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "core/verdict.hpp"
+
+namespace port_owner {
+
+struct ReportContext {
+    std::size_t listeners_seen = 0;
+    double scan_seconds = 0;
+    int verbosity = 0;
+};
+
+// The whole plugin output (design.md §7, plugin-contract.md "Text"): line 1
+// `PORT_OWNER STATE - summary | perfdata`, then one line per rule, worst first. Every text that
+// comes from a process or the config is escaped; line 1 stays under 1 KiB and the whole output
+// under 8 KiB, cut visibly. Ends with a newline.
+std::string format_report(const Verdict& verdict, const ReportContext& context);
+
+// The single line for a failure of the tool itself (bad input, timeout): always UNKNOWN.
+std::string format_tool_failure(std::string_view message);
+
+}  // namespace port_owner

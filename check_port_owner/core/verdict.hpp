@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "core/rule.hpp"
+#include "core/socket_model.hpp"
+#include "core/state.hpp"
+
+namespace port_owner {
+
+// The states a rule's outcome maps to when the rule itself does not say (design.md §3).
+struct StateDefaults {
+    State missing = State::critical;
+    State unexpected = State::critical;
+    State unattributed = State::unknown;
+};
+
+enum class Outcome { ok, missing, unexpected, unattributed };
+
+std::string_view outcome_name(Outcome outcome);
+
+// A holder that matches none of its rule's allow entries.
+struct Culprit {
+    const ObservedListener* listener = nullptr;
+    const ProcessIdentity* holder = nullptr;
+};
+
+// One rule's outcome (design.md §2, "finding").
+struct Finding {
+    const Rule* rule = nullptr;
+    Outcome outcome = Outcome::ok;
+    State state = State::ok;
+    std::vector<const ObservedListener*> listeners;     // every listener the rule covers
+    std::vector<Culprit> culprits;                      // for unexpected
+    std::vector<const ObservedListener*> unattributed;  // listeners with no identified holder
+    // Some holder was accepted only by its comm because its executable was unreadable.
+    bool matched_by_comm = false;
+};
+
+struct Verdict {
+    std::vector<Finding> findings;  // worst state first, then in rule order
+    State overall = State::ok;
+    std::size_t count(Outcome outcome) const;
+    // Listeners that no rule covers (for the unlisted thresholds and for verbose output).
+    std::vector<const ObservedListener*> unlisted;
+};
+
+// Pure: decides every rule from what the inventory observed. The returned verdict points into
+// `rules` and `listeners`, which must outlive it.
+Verdict evaluate(const std::vector<Rule>& rules, const std::vector<ObservedListener>& listeners,
+                 const StateDefaults& defaults);
+
+}  // namespace port_owner

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/rule.hpp"
+#include "core/socket_model.hpp"
+
+namespace port_owner {
+
+// What the check needs from the operating system. Ports narrow the listing (empty lists every
+// listener of that protocol), so the kernel can filter before anything is copied to us.
+struct InventoryQuery {
+    bool want_tcp = true;
+    bool want_udp = true;
+    std::vector<PortRange> tcp_ports;
+    std::vector<PortRange> udp_ports;
+    // Find every holder of every listener instead of stopping at the first holder of each.
+    bool all_holders = false;
+};
+
+// The inventory failed as a whole (no listener source usable): the check is UNKNOWN.
+class InventoryError : public std::runtime_error {
+  public:
+    explicit InventoryError(const std::string& message) : std::runtime_error(message) {}
+};
+
+// The one interface each platform implements (linux/ today; see design.md §8).
+class Inventory {
+  public:
+    virtual ~Inventory() = default;
+
+    // Listeners with their holders' identities. Never guesses: a holder that cannot be seen is
+    // left out and the listener says why in attribution_problem.
+    virtual std::vector<ObservedListener> observe(const InventoryQuery& query) = 0;
+
+    // Ports the kernel hands out to unbound sockets; --learn marks them optional.
+    virtual PortRange ephemeral_ports() = 0;
+};
+
+}  // namespace port_owner

@@ -1,0 +1,47 @@
+#include "inventory/query_for_rules.hpp"
+
+#include <algorithm>
+
+namespace port_owner {
+namespace {
+
+// Sorted, with overlapping and adjacent ranges merged, so the kernel filter stays short.
+std::vector<PortRange> merged(std::vector<PortRange> ranges) {
+    std::sort(ranges.begin(), ranges.end());
+    std::vector<PortRange> result;
+    for (const auto& range : ranges) {
+        if (!result.empty() && range.low <= result.back().high + 1u) {
+            result.back().high = std::max(result.back().high, range.high);
+        } else {
+            result.push_back(range);
+        }
+    }
+    return result;
+}
+
+}  // namespace
+
+InventoryQuery query_for_rules(const std::vector<Rule>& rules, bool every_listener,
+                               bool all_holders) {
+    InventoryQuery query;
+    query.all_holders = all_holders;
+    if (every_listener) {
+        return query;
+    }
+    query.want_tcp = false;
+    query.want_udp = false;
+    for (const auto& rule : rules) {
+        if (rule.spec.transport == Transport::tcp) {
+            query.want_tcp = true;
+            query.tcp_ports.push_back(rule.spec.ports);
+        } else {
+            query.want_udp = true;
+            query.udp_ports.push_back(rule.spec.ports);
+        }
+    }
+    query.tcp_ports = merged(std::move(query.tcp_ports));
+    query.udp_ports = merged(std::move(query.udp_ports));
+    return query;
+}
+
+}  // namespace port_owner

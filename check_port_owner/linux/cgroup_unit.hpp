@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace port_owner::linux_os {
+
+// The systemd unit a process runs in, from the text of /proc/PID/cgroup: the last path component
+// of the unified (`0::`) hierarchy, or of the systemd named hierarchy, that ends in `.service` or
+// `.scope` (`0::/system.slice/nginx.service` gives `nginx.service`; a user's service inside
+// `user@1000.service/app.slice/x.service` gives `x.service`). Empty when there is none.
+std::string unit_from_cgroup(std::string_view cgroup_text);
+
+}  // namespace port_owner::linux_os

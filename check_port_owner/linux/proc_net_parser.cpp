@@ -1,0 +1,106 @@
+#include "linux/proc_net_parser.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+
+namespace port_owner::linux_os {
+namespace {
+
+constexpr std::string_view tcp_listen_state = "0A";
+constexpr std::string_view udp_unconnected_state = "07";
+
+// Splits off the next whitespace-separated field.
+std::string_view next_field(std::string_view& rest) {
+    const auto start = rest.find_first_not_of(" \t");
+    if (start == std::string_view::npos) {
+        rest = {};
+        return {};
+    }
+    rest.remove_prefix(start);
+    const auto end = rest.find_first_of(" \t");
+    const auto field = rest.substr(0, end);
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+    return field;
+}
+
+template <typename T>
+bool parse_number(std::string_view text, T& value, int base) {
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value, base);
+    return !text.empty() && ec == std::errc{} && ptr == end;
+}
+
+// The kernel prints each 32-bit word of the address with %08X of its in-memory value, so on a
+// little-endian machine the bytes appear reversed; copying the parsed word back into memory
+// restores network order on any endianness.
+bool parse_address(std::string_view hex, Family family, IpAddress& address) {
+    const std::size_t words = family == Family::ipv4 ? 1 : 4;
+    if (hex.size() != words * 8) {
+        return false;
+    }
+    std::array<std::uint8_t, 16> bytes{};
+    for (std::size_t i = 0; i < words; ++i) {
+        std::uint32_t word = 0;
+        if (!parse_number(hex.substr(i * 8, 8), word, 16)) {
+            return false;
+        }
+        std::memcpy(bytes.data() + i * 4, &word, 4);
+    }
+    address = family == Family::ipv4 ? IpAddress::ipv4({bytes[0], bytes[1], bytes[2], bytes[3]})
+                                     : IpAddress::ipv6(bytes);
+    return true;
+}
+
+}  // namespace
+
+std::optional<Listener> parse_proc_net_line(std::string_view line, Transport transport,
+                                            Family family, bool v6only_default) {
+    std::string_view rest = line;
+    const auto slot = next_field(rest);
+    const auto local = next_field(rest);
+    next_field(rest);  // remote address
+    const auto state = next_field(rest);
+    next_field(rest);  // tx_queue:rx_queue
+    next_field(rest);  // tr:tm->when
+    next_field(rest);  // retrnsmt
+    const auto uid = next_field(rest);
+    next_field(rest);  // timeout
+    const auto inode = next_field(rest);
+    if (slot.empty() || slot.back() != ':' || inode.empty()) {
+        return std::nullopt;
+    }
+    if (state != (transport == Transport::tcp ? tcp_listen_state : udp_unconnected_state)) {
+        return std::nullopt;
+    }
+    const auto colon = local.find(':');
+    if (colon == std::string_view::npos) {
+        return std::nullopt;
+    }
+    Listener listener;
+    listener.transport = transport;
+    if (!parse_address(local.substr(0, colon), family, listener.address) ||
+        !parse_number(local.substr(colon + 1), listener.port, 16) ||
+        !parse_number(uid, listener.socket_uid, 10) || !parse_number(inode, listener.inode, 10)) {
+        return std::nullopt;
+    }
+    listener.v6only = listener.address.family() == Family::ipv6 && v6only_default;
+    return listener;
+}
+
+std::vector<Listener> parse_proc_net_table(std::string_view text, Transport transport,
+                                           Family family, bool v6only_default) {
+    std::vector<Listener> listeners;
+    while (!text.empty()) {
+        const auto newline = text.find('\n');
+        const auto line = text.substr(0, newline);
+        if (auto listener = parse_proc_net_line(line, transport, family, v6only_default)) {
+            listeners.push_back(*listener);
+        }
+        text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    }
+    return listeners;
+}
+
+}  // namespace port_owner::linux_os

@@ -1,0 +1,49 @@
+#include "linux/proc_net_source.hpp"
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "linux/file_reading.hpp"
+#include "linux/proc_net_parser.hpp"
+
+namespace port_owner::linux_os {
+namespace {
+
+bool bindv6only_default() {
+    std::string value;
+    return read_file_at(AT_FDCWD, "/proc/sys/net/ipv6/bindv6only", value, 16) == 0 &&
+           value.starts_with('1');
+}
+
+}  // namespace
+
+std::vector<Listener> ProcNetSource::list(Transport transport, Family family,
+                                          const std::vector<PortRange>& ports) {
+    const auto path =
+        fmt::format("/proc/net/{}{}", transport_name(transport), family == Family::ipv6 ? "6" : "");
+    std::string text;
+    if (const int error =
+            read_file_at(AT_FDCWD, path.c_str(), text, std::numeric_limits<std::size_t>::max());
+        error != 0) {
+        if (error == ENOENT && family == Family::ipv6) {
+            return {};  // IPv6 disabled in this kernel: no IPv6 listeners
+        }
+        throw ListenerSourceError(fmt::format("cannot read {}: {}", path, std::strerror(error)));
+    }
+    auto listeners = parse_proc_net_table(text, transport, family, bindv6only_default());
+    if (!ports.empty()) {
+        std::erase_if(listeners, [&](const Listener& listener) {
+            return std::none_of(ports.begin(), ports.end(), [&](const PortRange& range) {
+                return range.contains(listener.port);
+            });
+        });
+    }
+    return listeners;
+}
+
+}  // namespace port_owner::linux_os

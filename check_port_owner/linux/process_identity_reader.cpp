@@ -1,0 +1,119 @@
+#include "linux/process_identity_reader.hpp"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+
+#include "linux/cgroup_unit.hpp"
+#include "linux/file_reading.hpp"
+
+namespace port_owner::linux_os {
+namespace {
+
+// Command lines can be huge; the output shows at most about 1 KiB of one.
+constexpr std::size_t max_command_line = 8192;
+constexpr std::string_view deleted_suffix = " (deleted)";
+
+bool process_gone(int error) {
+    return error == ENOENT || error == ESRCH;
+}
+
+std::string_view field_value(std::string_view status, std::string_view key) {
+    std::size_t position = 0;
+    while (position < status.size()) {
+        const auto newline = status.find('\n', position);
+        const auto line = status.substr(position, newline - position);
+        if (line.starts_with(key)) {
+            return line.substr(key.size());
+        }
+        if (newline == std::string_view::npos) {
+            break;
+        }
+        position = newline + 1;
+    }
+    return {};
+}
+
+template <typename T>
+bool parse_leading_number(std::string_view text, T& value) {
+    const auto start = text.find_first_not_of(" \t");
+    if (start == std::string_view::npos) {
+        return false;
+    }
+    text.remove_prefix(start);
+    return std::from_chars(text.data(), text.data() + text.size(), value).ec == std::errc{};
+}
+
+}  // namespace
+
+bool parse_status(std::string_view status, std::uint32_t& effective_uid, int& parent_pid) {
+    auto uids = field_value(status, "Uid:");  // real, effective, saved, filesystem
+    std::uint32_t real_uid = 0;
+    if (!parse_leading_number(uids, real_uid)) {
+        return false;
+    }
+    uids.remove_prefix(std::min(uids.size(), uids.find_first_not_of(" \t")));
+    uids.remove_prefix(std::min(uids.size(), uids.find_first_of(" \t")));
+    return parse_leading_number(uids, effective_uid) &&
+           parse_leading_number(field_value(status, "PPid:"), parent_pid);
+}
+
+std::optional<ProcessIdentity> ProcessIdentityReader::read(int pid, int pid_directory_fd) {
+    ProcessIdentity identity;
+    identity.pid = pid;
+    std::string text;
+
+    if (const int error = read_file_at(pid_directory_fd, "status", text, 4096); error != 0) {
+        return std::nullopt;  // status is readable by anyone: failing means the process is gone
+    }
+    if (!parse_status(text, identity.uid, identity.parent_pid)) {
+        return std::nullopt;
+    }
+    identity.user = user_names_.name(identity.uid);
+
+    if (read_file_at(pid_directory_fd, "comm", text, 64) == 0) {
+        while (!text.empty() && text.back() == '\n') {
+            text.pop_back();
+        }
+        identity.comm = text;
+    }
+
+    char path[PATH_MAX + 1];
+    const auto length = ::readlinkat(pid_directory_fd, "exe", path, PATH_MAX);
+    if (length > 0) {
+        std::string executable(path, static_cast<std::size_t>(length));
+        // The suffix alone is not proof (a file may be named so); a deleted file has no links.
+        struct stat file {};
+        if (executable.ends_with(deleted_suffix) &&
+            ::fstatat(pid_directory_fd, "exe", &file, 0) == 0 && file.st_nlink == 0) {
+            executable.resize(executable.size() - deleted_suffix.size());
+            identity.executable_deleted = true;
+        }
+        identity.executable = std::move(executable);
+    } else if (process_gone(errno)) {
+        return std::nullopt;
+    }
+
+    if (read_file_at(pid_directory_fd, "cmdline", text, max_command_line) == 0) {
+        std::replace(text.begin(), text.end(), '\0', ' ');
+        while (!text.empty() && text.back() == ' ') {
+            text.pop_back();
+        }
+        identity.command_line = text;
+    }
+    if (read_file_at(pid_directory_fd, "cgroup", text, 8192) == 0) {
+        identity.unit = unit_from_cgroup(text);
+    }
+    // A last look: if the process died while we read, some of the above may be empty.
+    if (::faccessat(pid_directory_fd, "stat", F_OK, 0) != 0 && process_gone(errno)) {
+        return std::nullopt;
+    }
+    return identity;
+}
+
+}  // namespace port_owner::linux_os

@@ -1,0 +1,103 @@
+#include "linux/sock_diag_reply.hpp"
+
+#include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cstring>
+
+namespace port_owner::linux_os {
+namespace {
+
+template <typename T>
+T load(std::span<const std::uint8_t> bytes) {
+    T value;
+    std::memcpy(&value, bytes.data(), sizeof(T));
+    return value;
+}
+
+// Reads INET_DIAG_SKV6ONLY from the attributes that follow inet_diag_msg.
+bool read_v6only(std::span<const std::uint8_t> attributes) {
+    while (attributes.size() >= NLA_HDRLEN) {
+        const auto attribute = load<nlattr>(attributes);
+        if (attribute.nla_len < NLA_HDRLEN || attribute.nla_len > attributes.size()) {
+            return false;
+        }
+        if ((attribute.nla_type & NLA_TYPE_MASK) == INET_DIAG_SKV6ONLY &&
+            attribute.nla_len >= NLA_HDRLEN + 1) {
+            return attributes[NLA_HDRLEN] != 0;
+        }
+        const auto step = static_cast<std::size_t>(NLA_ALIGN(attribute.nla_len));
+        if (step >= attributes.size()) {
+            break;
+        }
+        attributes = attributes.subspan(step);
+    }
+    return false;
+}
+
+void append_listener(std::span<const std::uint8_t> payload, Transport transport,
+                     std::vector<Listener>& listeners) {
+    if (payload.size() < sizeof(inet_diag_msg)) {
+        return;
+    }
+    const auto message = load<inet_diag_msg>(payload);
+    Listener listener;
+    listener.transport = transport;
+    listener.port = ntohs(message.id.idiag_sport);
+    listener.inode = message.idiag_inode;
+    listener.socket_uid = message.idiag_uid;
+    if (message.idiag_family == AF_INET) {
+        std::array<std::uint8_t, 4> bytes{};
+        std::memcpy(bytes.data(), message.id.idiag_src, bytes.size());
+        listener.address = IpAddress::ipv4(bytes);
+    } else if (message.idiag_family == AF_INET6) {
+        std::array<std::uint8_t, 16> bytes{};
+        std::memcpy(bytes.data(), message.id.idiag_src, bytes.size());
+        listener.address = IpAddress::ipv6(bytes);
+        listener.v6only = read_v6only(payload.subspan(NLMSG_ALIGN(sizeof(inet_diag_msg))));
+    } else {
+        return;
+    }
+    listeners.push_back(listener);
+}
+
+}  // namespace
+
+ReplyProgress parse_sock_diag_datagram(std::span<const std::uint8_t> datagram, Transport transport,
+                                       std::uint32_t sequence, std::vector<Listener>& listeners) {
+    ReplyProgress progress;
+    while (datagram.size() >= NLMSG_HDRLEN) {
+        const auto header = load<nlmsghdr>(datagram);
+        if (header.nlmsg_len < NLMSG_HDRLEN || header.nlmsg_len > datagram.size()) {
+            break;
+        }
+        const auto payload = datagram.subspan(NLMSG_HDRLEN, header.nlmsg_len - NLMSG_HDRLEN);
+        if (header.nlmsg_seq == sequence) {
+            if (header.nlmsg_type == NLMSG_DONE) {
+                progress.done = true;
+                return progress;
+            }
+            if (header.nlmsg_type == NLMSG_ERROR) {
+                const int error = payload.size() >= sizeof(int) ? load<int>(payload) : -EIO;
+                progress.error = error < 0 ? -error : (error == 0 ? 0 : error);
+                progress.done = true;
+                return progress;
+            }
+            if (header.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+                append_listener(payload, transport, listeners);
+            }
+        }
+        const auto step = static_cast<std::size_t>(NLMSG_ALIGN(header.nlmsg_len));
+        if (step >= datagram.size()) {
+            break;
+        }
+        datagram = datagram.subspan(step);
+    }
+    return progress;
+}
+
+}  // namespace port_owner::linux_os

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/socket_model.hpp"
+
+namespace port_owner::linux_os {
+
+struct ReplyProgress {
+    bool done = false;  // NLMSG_DONE seen: the dump is complete
+    int error = 0;      // errno from an NLMSG_ERROR, 0 when none
+};
+
+// Parses one datagram of a SOCK_DIAG_BY_FAMILY dump reply and appends the sockets it describes.
+// Malformed or truncated messages are skipped, never read past the end of `datagram`. Socket user
+// names are not filled in here (they need an OS lookup).
+ReplyProgress parse_sock_diag_datagram(std::span<const std::uint8_t> datagram, Transport transport,
+                                       std::uint32_t sequence, std::vector<Listener>& listeners);
+
+}  // namespace port_owner::linux_os

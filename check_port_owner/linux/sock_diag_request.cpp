@@ -1,0 +1,98 @@
+#include "linux/sock_diag_request.hpp"
+
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
+namespace port_owner::linux_os {
+namespace {
+
+void append_op(std::vector<std::uint8_t>& program, std::uint8_t code, std::uint8_t yes,
+               std::uint16_t no) {
+    const inet_diag_bc_op op{code, yes, no};
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(&op);
+    program.insert(program.end(), bytes, bytes + sizeof(op));
+}
+
+template <typename T>
+void append_bytes(std::vector<std::uint8_t>& buffer, const T& value) {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(&value);
+    buffer.insert(buffer.end(), bytes, bytes + sizeof(value));
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> build_port_filter(const std::vector<PortRange>& ranges) {
+    // The kernel runs the program from the start: a condition that holds moves `yes` bytes on, one
+    // that fails moves `no` bytes on. Reaching the exact end accepts the socket; jumping 4 bytes
+    // past it rejects. inet_diag_bc_audit() also demands that every jump target lie on the chain
+    // of `yes` jumps from the start, which is why ranges are joined the way ss joins `or`: each
+    // range block is followed by an unconditional JMP to the end, and a failing block jumps just
+    // past that JMP, to the next block.
+    //
+    //   per range: S_GE low (8 bytes) | S_LE high (8 bytes)    then JMP-to-end (4) between blocks
+    constexpr std::uint16_t block_size = 16;
+    constexpr std::uint16_t jump_size = 4;
+    std::vector<std::uint8_t> program;
+    if (ranges.empty()) {
+        return program;
+    }
+    const std::size_t total = ranges.size() * block_size + (ranges.size() - 1) * jump_size;
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+        // A failing comparison goes to the next block, or past the end (reject) for the last one.
+        append_op(program, INET_DIAG_BC_S_GE, 8, block_size + jump_size);
+        append_op(program, 0, 0, ranges[i].low);
+        append_op(program, INET_DIAG_BC_S_LE, 8, block_size + jump_size - 8);
+        append_op(program, 0, 0, ranges[i].high);
+        if (i + 1 < ranges.size()) {
+            const auto remaining = static_cast<std::uint16_t>(total - program.size());
+            // JMP always takes `no`: straight to the end, i.e. accept.
+            append_op(program, INET_DIAG_BC_JMP, jump_size, remaining);
+        }
+    }
+    return program;
+}
+
+std::vector<std::uint8_t> build_listener_dump_request(Transport transport, Family family,
+                                                      const std::vector<PortRange>& ranges,
+                                                      std::uint32_t sequence) {
+    const auto filter = build_port_filter(ranges);
+    const std::size_t attribute_length = filter.empty() ? 0 : NLA_HDRLEN + filter.size();
+    const std::size_t message_length =
+        NLMSG_LENGTH(sizeof(inet_diag_req_v2)) + NLA_ALIGN(attribute_length);
+
+    nlmsghdr header{};
+    header.nlmsg_len = static_cast<std::uint32_t>(message_length);
+    header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    header.nlmsg_seq = sequence;
+
+    inet_diag_req_v2 request{};
+    request.sdiag_family = family == Family::ipv4 ? AF_INET : AF_INET6;
+    request.sdiag_protocol = transport == Transport::tcp ? IPPROTO_TCP : IPPROTO_UDP;
+    // Bound, unconnected UDP sockets are in TCP_CLOSE; connected ones (clients) are ESTABLISHED.
+    request.idiag_states = transport == Transport::tcp ? (1u << TCP_LISTEN) : (1u << TCP_CLOSE);
+
+    std::vector<std::uint8_t> message;
+    message.reserve(message_length);
+    append_bytes(message, header);
+    message.resize(NLMSG_LENGTH(0), 0);
+    append_bytes(message, request);
+    message.resize(NLMSG_LENGTH(sizeof(inet_diag_req_v2)), 0);
+    if (!filter.empty()) {
+        nlattr attribute{};
+        attribute.nla_len = static_cast<std::uint16_t>(attribute_length);
+        attribute.nla_type = INET_DIAG_REQ_BYTECODE;
+        append_bytes(message, attribute);
+        message.insert(message.end(), filter.begin(), filter.end());
+    }
+    message.resize(message_length, 0);
+    return message;
+}
+
+}  // namespace port_owner::linux_os

@@ -14,6 +14,7 @@
 #include "core/input_error.hpp"
 #include "core/learned_allow_list.hpp"
 #include "core/report.hpp"
+#include "core/unlisted_check.hpp"
 #include "core/verdict.hpp"
 #include "inventory/query_for_rules.hpp"
 #include "linux/linux_inventory.hpp"
@@ -56,11 +57,16 @@ int run(int argc, const char* const* argv) {
     }
 
     const auto started = std::chrono::steady_clock::now();
+    // Counting unlisted listeners (and showing them with -v) needs every listener, not only the
+    // rules' ports.
+    const bool every_listener =
+        command_line.verbosity > 0 || configuration.unlisted.has_thresholds();
     const auto listeners = inventory.observe(
-        query_for_rules(configuration.rules, command_line.verbosity > 0, command_line.all_holders));
+        query_for_rules(configuration.rules, every_listener, command_line.all_holders));
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
 
-    const auto verdict = evaluate(configuration.rules, listeners, configuration.defaults);
+    auto verdict = evaluate(configuration.rules, listeners, configuration.defaults);
+    apply_unlisted_policy(verdict, configuration.unlisted);
     ReportContext context;
     context.listeners_seen = listeners.size();
     context.scan_seconds = elapsed.count();

@@ -39,6 +39,9 @@ CheckConfiguration load_configuration(const CommandLine& command_line) {
             parse_allow_list(read_allow_list(*command_line.config_file), *command_line.config_file);
         configuration.rules = std::move(file.rules);
         file_defaults = file.defaults;
+        for (const auto& spec : file.ignore) {
+            configuration.unlisted.ignore.push_back(IgnoreSpec::parse(spec));
+        }
     }
     for (const auto& argument : command_line.rules) {
         try {
@@ -47,6 +50,15 @@ CheckConfiguration load_configuration(const CommandLine& command_line) {
             throw InputError(fmt::format("-p {}: {}", argument, error.what()));
         }
     }
+    for (const auto& spec : command_line.ignore) {
+        configuration.unlisted.ignore.push_back(IgnoreSpec::parse(spec));
+    }
+    if (command_line.warning) {
+        configuration.unlisted.warning = ThresholdRange::parse(*command_line.warning);
+    }
+    if (command_line.critical) {
+        configuration.unlisted.critical = ThresholdRange::parse(*command_line.critical);
+    }
     auto& defaults = configuration.defaults;
     defaults.missing =
         command_line.missing.value_or(file_defaults.missing.value_or(defaults.missing));
@@ -54,12 +66,13 @@ CheckConfiguration load_configuration(const CommandLine& command_line) {
         command_line.unexpected.value_or(file_defaults.unexpected.value_or(defaults.unexpected));
     defaults.unattributed = command_line.unattributed.value_or(
         file_defaults.unattributed.value_or(defaults.unattributed));
-    if (configuration.rules.empty() && !command_line.learn) {
+    if (configuration.rules.empty() && !command_line.learn &&
+        !configuration.unlisted.has_thresholds()) {
         throw InputError(command_line.config_file
                              ? fmt::format("{}: no rules: add a section such as [tcp/80]",
                                            *command_line.config_file)
-                             : std::string("no rules: give -p RULE or -C FILE (--learn writes a "
-                                           "file from what listens now)"));
+                             : std::string("no rules: give -p RULE, -C FILE or -w/-c (--learn "
+                                           "writes a file from what listens now)"));
     }
     return configuration;
 }

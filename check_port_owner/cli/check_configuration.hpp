@@ -4,6 +4,7 @@
 
 #include "cli/command_line.hpp"
 #include "core/rule.hpp"
+#include "core/unlisted_check.hpp"
 #include "core/verdict.hpp"
 
 namespace port_owner {
@@ -14,6 +15,7 @@ namespace port_owner {
 struct CheckConfiguration {
     std::vector<Rule> rules;
     StateDefaults defaults;
+    UnlistedPolicy unlisted;
 };
 
 // Reads the -C file (if any) and parses every rule; throws InputError naming the problem.

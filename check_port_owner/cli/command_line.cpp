@@ -22,6 +22,9 @@ po::options_description option_descriptions() {
         ("missing", po::value<std::string>(), "STATE")
         ("unexpected", po::value<std::string>(), "STATE")
         ("unattributed", po::value<std::string>(), "STATE")
+        ("warning,w", po::value<std::string>(), "RANGE")
+        ("critical,c", po::value<std::string>(), "RANGE")
+        ("ignore", po::value<std::vector<std::string>>()->composing(), "SPEC")
         ("learn", po::bool_switch(), "")
         ("all-holders", po::bool_switch(), "")
         ("listener-source", po::value<std::string>(), "auto|netlink|proc")
@@ -113,6 +116,15 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     command_line.missing = state_option(values, "missing");
     command_line.unexpected = state_option(values, "unexpected");
     command_line.unattributed = state_option(values, "unattributed");
+    if (values.count("warning")) {
+        command_line.warning = values["warning"].as<std::string>();
+    }
+    if (values.count("critical")) {
+        command_line.critical = values["critical"].as<std::string>();
+    }
+    if (values.count("ignore")) {
+        command_line.ignore = values["ignore"].as<std::vector<std::string>>();
+    }
     command_line.learn = values["learn"].as<bool>();
     command_line.all_holders = values["all-holders"].as<bool>();
     if (values.count("listener-source")) {
@@ -154,6 +166,14 @@ States (STATE is ok, warning, critical or unknown):
       --missing STATE       a required port nobody listens on (critical)
       --unexpected STATE    a holder no allow entry matches (critical)
       --unattributed STATE  a holder that cannot be identified (unknown)
+
+Unlisted listeners (listeners no rule covers):
+  -w, --warning RANGE     WARNING when their count is outside RANGE
+  -c, --critical RANGE    CRITICAL likewise (checked first); RANGE is
+                          [@][START:]END as in every plugin: 10, 10:, ~:10,
+                          10:20, @10:20
+      --ignore SPEC       never count these (repeatable): 32768-60999,
+                          udp/5353, 127.0.0.1:*
 
 Other options:
       --learn             print an allow-list of what listens now, exit 0

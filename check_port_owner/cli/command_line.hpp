@@ -16,6 +16,9 @@ struct CommandLine {
     std::optional<State> missing;
     std::optional<State> unexpected;
     std::optional<State> unattributed;
+    std::optional<std::string> warning;  // -w range on the unlisted count
+    std::optional<std::string> critical;
+    std::vector<std::string> ignore;
     bool learn = false;
     bool all_holders = false;
     linux_os::ListenerSourceChoice listener_source = linux_os::ListenerSourceChoice::automatic;

@@ -10,6 +10,7 @@
 #include <boost/program_options/detail/config_file.hpp>
 #include <boost/program_options/errors.hpp>
 
+#include "core/ignore_spec.hpp"
 #include "core/input_error.hpp"
 
 namespace port_owner {
@@ -196,6 +197,11 @@ class AllowListParser {
         if (key == "ignore") {
             if (value.empty()) {
                 fail(line, "ignore needs a value");
+            }
+            try {
+                IgnoreSpec::parse(value);
+            } catch (const InputError& error) {
+                fail(line, error.what());
             }
             result_.ignore.push_back(value);
             return;

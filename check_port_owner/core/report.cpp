@@ -77,9 +77,46 @@ std::string summarize(const Finding& finding) {
                : rule_label(finding);
 }
 
+std::string unlisted_summary(const Verdict& verdict) {
+    const auto& count = *verdict.unlisted_count;
+    std::vector<std::string> examples;
+    for (std::size_t i = 0; i < verdict.unlisted.size() && i < 3; ++i) {
+        const auto& listener = *verdict.unlisted[i];
+        auto example = fmt::format("{}/{}", transport_name(listener.socket.transport),
+                                   describe_address(listener.socket, true));
+        if (!listener.holders.empty()) {
+            example += " " + escape_text(listener.holders.front().display_name(), 64);
+        }
+        examples.push_back(std::move(example));
+    }
+    auto text = plural(verdict.unlisted.size(), "unlisted listener");
+    const auto& range = count.state == State::critical ? count.critical_text : count.warning_text;
+    if (count.state != State::ok && range) {
+        text += fmt::format(" ({} {})", count.state == State::critical ? "-c" : "-w",
+                            escape_text(*range, 40));
+    }
+    if (!examples.empty()) {
+        text += fmt::format(": {}", fmt::join(examples, ", "));
+    }
+    return text;
+}
+
+bool unlisted_is_worst(const Verdict& verdict) {
+    if (!verdict.unlisted_count || verdict.unlisted_count->state == State::ok) {
+        return false;
+    }
+    return verdict.findings.empty() ||
+           severity(verdict.unlisted_count->state) > severity(verdict.findings.front().state);
+}
+
 std::string first_line_summary(const Verdict& verdict) {
+    const bool unlisted_problem =
+        verdict.unlisted_count && verdict.unlisted_count->state != State::ok;
+    if (unlisted_is_worst(verdict)) {
+        return cut_to_length(unlisted_summary(verdict), max_summary);
+    }
     if (verdict.findings.empty()) {
-        return "no rules";
+        return verdict.unlisted_count ? unlisted_summary(verdict) : "no rules";
     }
     const auto& worst = verdict.findings.front();
     std::string summary;
@@ -89,6 +126,9 @@ std::string first_line_summary(const Verdict& verdict) {
         for (const auto& finding : verdict.findings) {
             summary += separator + summarize(finding);
             separator = ", ";
+        }
+        if (verdict.unlisted_count) {
+            summary += "; " + plural(verdict.unlisted.size(), "unlisted listener");
         }
         return cut_to_length(summary, max_summary);
     }
@@ -100,6 +140,9 @@ std::string first_line_summary(const Verdict& verdict) {
             others.push_back(
                 fmt::format("{} {}", rule_label(finding), outcome_name(finding.outcome)));
         }
+    }
+    if (unlisted_problem) {
+        others.push_back(plural(verdict.unlisted.size(), "unlisted listener"));
     }
     if (!others.empty()) {
         summary += "; also " + fmt::format("{}", fmt::join(others, ", "));
@@ -199,6 +242,19 @@ std::string unlisted_line(const ObservedListener& listener, int verbosity) {
     return text;
 }
 
+std::string unlisted_count_line(const Verdict& verdict) {
+    const auto& count = *verdict.unlisted_count;
+    std::vector<std::string> ranges;
+    if (count.warning_text) {
+        ranges.push_back("-w " + escape_text(*count.warning_text, 40));
+    }
+    if (count.critical_text) {
+        ranges.push_back("-c " + escape_text(*count.critical_text, 40));
+    }
+    return fmt::format("{} unlisted: {} ({})", state_word(count.state),
+                       plural(verdict.unlisted.size(), "listener"), fmt::join(ranges, ", "));
+}
+
 std::vector<PerfValue> perf_values(const Verdict& verdict, const ReportContext& context) {
     const auto count = [](std::string label, std::size_t value) {
         PerfValue perf;
@@ -215,6 +271,12 @@ std::vector<PerfValue> perf_values(const Verdict& verdict, const ReportContext& 
         count("rules_unattributed", verdict.count(Outcome::unattributed)),
         count("listeners", context.listeners_seen),
     };
+    if (verdict.unlisted_count) {
+        auto unlisted = count("unlisted", verdict.unlisted.size());
+        unlisted.warning = verdict.unlisted_count->warning_number;
+        unlisted.critical = verdict.unlisted_count->critical_number;
+        values.push_back(unlisted);
+    }
     PerfValue time;
     time.label = "time";
     time.value = context.scan_seconds;
@@ -234,10 +296,17 @@ std::string format_report(const Verdict& verdict, const ReportContext& context) 
     std::string output = first + " | " + perfdata + "\n";
 
     std::vector<std::string> lines;
+    if (unlisted_is_worst(verdict)) {
+        lines.push_back(unlisted_count_line(verdict));
+    }
     for (const auto& finding : verdict.findings) {
         lines.push_back(long_line(finding, context.verbosity));
     }
-    if (context.verbosity >= 1) {
+    if (verdict.unlisted_count && !unlisted_is_worst(verdict)) {
+        lines.push_back(unlisted_count_line(verdict));
+    }
+    // With thresholds the unlisted listeners are the reason for the state, so they are shown.
+    if (context.verbosity >= 1 || verdict.unlisted_count) {
         for (const auto* listener : verdict.unlisted) {
             lines.push_back(unlisted_line(*listener, context.verbosity));
         }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/rule.hpp"
@@ -38,12 +40,22 @@ struct Finding {
     bool matched_by_comm = false;
 };
 
+// The state of the unlisted-listener count, when -w or -c was given.
+struct UnlistedCount {
+    State state = State::ok;
+    std::optional<std::string> warning_text;  // the ranges as given, for the output
+    std::optional<std::string> critical_text;
+    std::optional<double> warning_number;  // plain-number thresholds for perfdata
+    std::optional<double> critical_number;
+};
+
 struct Verdict {
     std::vector<Finding> findings;  // worst state first, then in rule order
     State overall = State::ok;
     std::size_t count(Outcome outcome) const;
     // Listeners that no rule covers (for the unlisted thresholds and for verbose output).
     std::vector<const ObservedListener*> unlisted;
+    std::optional<UnlistedCount> unlisted_count;
 };
 
 // Pure: decides every rule from what the inventory observed. The returned verdict points into

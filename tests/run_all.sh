@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test of check_port_owner on Debian 12: installs what is missing, builds with warnings
+# as errors, checks the formatting, then runs the unit and integration tests through ctest.
+# Needs root: the integration tests put each scenario in a private network namespace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "tests/run_all.sh must run as root (network namespaces, setpriv); try: sudo $0" >&2
+    exit 1
+fi
+
+packages=(cmake g++ make libboost-program-options-dev libfmt-dev libgtest-dev clang-format
+          iproute2 util-linux)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+        missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+build_dir=${BUILD_DIR:-build-tests}
+echo "== configure and build ($build_dir)"
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORT_OWNER_WERROR=ON >/dev/null
+cmake --build "$build_dir" -j2
+
+echo "== clang-format"
+mapfile -t sources < <(find check_port_owner tests -name '*.cpp' -o -name '*.hpp' | sort)
+clang-format --dry-run -Werror "${sources[@]}"
+
+echo "== ctest"
+ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 300

@@ -10,6 +10,7 @@
 
 #include "cli/check_configuration.hpp"
 #include "cli/command_line.hpp"
+#include "cli/extra_opts.hpp"
 #include "cli/timeout.hpp"
 #include "core/input_error.hpp"
 #include "core/learned_allow_list.hpp"
@@ -18,6 +19,7 @@
 #include "core/verdict.hpp"
 #include "inventory/query_for_rules.hpp"
 #include "linux/linux_inventory.hpp"
+#include "linux/privilege.hpp"
 
 namespace {
 
@@ -35,7 +37,9 @@ void print(const std::string& text) {
 
 int run(int argc, const char* const* argv) {
     using namespace port_owner;
-    const auto command_line = parse_command_line(argc, argv);
+    const auto arguments = expand_extra_opts(argc, argv);
+    const auto command_line =
+        parse_command_line(std::vector<std::string>(arguments.begin() + 1, arguments.end()));
     if (command_line.help) {
         print(help_text());
         return 3;
@@ -50,6 +54,7 @@ int run(int argc, const char* const* argv) {
 
     if (command_line.learn) {
         const auto listeners = inventory.observe(query_for_rules({}, true, true));
+        linux_os::drop_all_privilege();
         const auto text = format_learned_allow_list(listeners, inventory.ephemeral_ports());
         disarm_timeout();
         print(text);
@@ -64,6 +69,7 @@ int run(int argc, const char* const* argv) {
     const auto listeners = inventory.observe(
         query_for_rules(configuration.rules, every_listener, command_line.all_holders));
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+    linux_os::drop_all_privilege();
 
     auto verdict = evaluate(configuration.rules, listeners, configuration.defaults);
     apply_unlisted_policy(verdict, configuration.unlisted);

@@ -1,14 +1,14 @@
 #include "cli/check_configuration.hpp"
 
-#include <fcntl.h>
-
+#include <cerrno>
 #include <cstring>
+#include <string_view>
 
 #include <fmt/format.h>
 
 #include "core/allow_list_file.hpp"
 #include "core/input_error.hpp"
-#include "linux/file_reading.hpp"
+#include "linux/privilege.hpp"
 
 namespace port_owner {
 namespace {
@@ -18,15 +18,35 @@ constexpr std::size_t max_allow_list_bytes = 1024 * 1024;
 
 std::string read_allow_list(const std::string& path) {
     std::string text;
-    if (const int error =
-            linux_os::read_file_at(AT_FDCWD, path.c_str(), text, max_allow_list_bytes + 1);
-        error != 0) {
-        throw InputError(fmt::format("cannot read allow-list {}: {}", path, std::strerror(error)));
+    const int error = linux_os::read_caller_file(path, text, max_allow_list_bytes);
+    if (error == EINVAL) {
+        throw InputError(fmt::format("cannot read allow-list {}: not a regular file", path));
     }
-    if (text.size() > max_allow_list_bytes) {
+    if (error == EFBIG) {
         throw InputError(fmt::format("allow-list {} is larger than 1 MiB", path));
     }
+    if (error != 0) {
+        throw InputError(fmt::format("cannot read allow-list {}: {}", path, std::strerror(error)));
+    }
     return text;
+}
+
+// With privilege, a parse error must not quote the file (it might not be the caller's to read):
+// keep `FILE:LINE:` and withhold the rest.
+AllowListFile parse_allow_list_guarded(const std::string& text, const std::string& path) {
+    try {
+        return parse_allow_list(text, path);
+    } catch (const InputError& error) {
+        if (!linux_os::caller_is_less_privileged()) {
+            throw;
+        }
+        const std::string_view message(error.what());
+        const auto line_end = message.find(':', path.size() + 1);
+        const auto where =
+            message.substr(0, line_end == std::string_view::npos ? path.size() : line_end);
+        throw InputError(fmt::format(
+            "{}: invalid allow-list line (details withheld when running with privilege)", where));
+    }
 }
 
 }  // namespace
@@ -35,8 +55,8 @@ CheckConfiguration load_configuration(const CommandLine& command_line) {
     CheckConfiguration configuration;
     StateOverrides file_defaults;
     if (command_line.config_file) {
-        auto file =
-            parse_allow_list(read_allow_list(*command_line.config_file), *command_line.config_file);
+        auto file = parse_allow_list_guarded(read_allow_list(*command_line.config_file),
+                                             *command_line.config_file);
         configuration.rules = std::move(file.rules);
         file_defaults = file.defaults;
         for (const auto& spec : file.ignore) {

@@ -1,5 +1,6 @@
 #include "cli/command_line.hpp"
 
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -34,6 +35,19 @@ po::options_description option_descriptions() {
         ("version,V", po::bool_switch(), "");
     // clang-format on
     return options;
+}
+
+// Repeatable options add up; for every other option the last occurrence wins, as with getopt in
+// the other plugins (and as --extra-opts requires).
+void keep_last_of_single_valued(std::vector<po::option>& options) {
+    std::set<std::string> seen;
+    for (auto it = options.rbegin(); it != options.rend(); ++it) {
+        const bool repeatable = it->string_key == "port" || it->string_key == "ignore";
+        if (!repeatable && !it->unregistered && !seen.insert(it->string_key).second) {
+            it->string_key.clear();
+        }
+    }
+    std::erase_if(options, [](const po::option& option) { return option.string_key.empty(); });
 }
 
 std::optional<State> state_option(const po::variables_map& values, const char* name) {
@@ -82,13 +96,13 @@ linux_os::ListenerSourceChoice parse_source(const std::string& text) {
 
 }  // namespace
 
-CommandLine parse_command_line(int argc, const char* const* argv) {
+CommandLine parse_command_line(const std::vector<std::string>& arguments) {
     const auto options = option_descriptions();
     po::variables_map values;
     po::parsed_options parsed(&options);
     int verbosity = 0;
     try {
-        parsed = po::command_line_parser(argc, argv)
+        parsed = po::command_line_parser(arguments)
                      .options(options)
                      .style(po::command_line_style::unix_style)
                      .run();
@@ -101,6 +115,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
             ++verbosity;
             return true;
         });
+        keep_last_of_single_valued(parsed.options);
         po::store(parsed, values);
         po::notify(values);
     } catch (const po::error& error) {
@@ -182,6 +197,9 @@ Other options:
                           how listeners are listed (default auto: netlink,
                           /proc/net when netlink is unavailable)
   -t, --timeout SECONDS   give up with UNKNOWN after SECONDS (default 10)
+      --extra-opts [SECTION][@FILE]
+                          read options from an ini file (section defaults
+                          to check_port_owner; standard plugins.ini paths)
   -v, --verbose           more detail (up to -vvv)
   -h, --help              this help (exit 3)
   -V, --version           the version (exit 3)

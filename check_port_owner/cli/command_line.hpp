@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/state.hpp"
@@ -28,8 +29,10 @@ struct CommandLine {
     bool version = false;
 };
 
-// Throws InputError with a one-line message for any bad option or value.
-CommandLine parse_command_line(int argc, const char* const* argv);
+// Parses the arguments (without the program name, --extra-opts already expanded). A single-valued
+// option given more than once keeps its last value, so the command line overrides what
+// --extra-opts inserted before it. Throws InputError with a one-line message for any bad option.
+CommandLine parse_command_line(const std::vector<std::string>& arguments);
 
 // The --help text (under 80 columns).
 std::string help_text();

@@ -8,6 +8,7 @@
 
 #include "linux/file_reading.hpp"
 #include "linux/holder_scan.hpp"
+#include "linux/privilege.hpp"
 #include "linux/proc_net_source.hpp"
 #include "linux/process_identity_reader.hpp"
 #include "linux/sock_diag_source.hpp"
@@ -18,9 +19,10 @@ namespace {
 std::string missing_holder_reason(const HolderScanResult& scan) {
     if (scan.unreadable_processes > 0) {
         return fmt::format(
-            "the fds of {} processes are not readable (permission denied); run as root, with "
-            "capabilities cap_dac_read_search,cap_sys_ptrace, or through sudo",
-            scan.unreadable_processes);
+            "{} {} not be examined (permission denied); run as root, with capabilities "
+            "cap_dac_read_search,cap_sys_ptrace, or through sudo",
+            scan.unreadable_processes,
+            scan.unreadable_processes == 1 ? "process could" : "processes could");
     }
     return "no process holds the socket (a kernel socket, or its holder exited during the scan)";
 }
@@ -77,7 +79,10 @@ std::vector<ObservedListener> LinuxInventory::observe(const InventoryQuery& quer
         inodes.push_back(listener.inode);
     }
     ProcessIdentityReader identities(user_names_);
+    // The capabilities (if the package granted them) are effective for this walk only.
+    raise_scan_capabilities();
     const auto scan = HolderScan(identities).run(inodes, query.all_holders);
+    lower_scan_capabilities();
 
     std::vector<ObservedListener> observed;
     observed.reserve(listeners.size());

@@ -1,0 +1,128 @@
+#include "cli/extra_opts.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "core/extra_opts_file.hpp"
+#include "core/input_error.hpp"
+#include "linux/privilege.hpp"
+
+namespace port_owner {
+namespace {
+
+constexpr std::string_view plugin_name = "check_port_owner";
+constexpr std::string_view option_name = "--extra-opts";
+constexpr std::size_t max_extra_opts_bytes = 1024 * 1024;
+
+// The Monitoring Plugins' default locations, searched in this order after the environment.
+constexpr const char* standard_files[] = {
+    "/usr/local/etc/monitoring-plugins/monitoring-plugins.ini",
+    "/usr/local/etc/monitoring-plugins.ini",
+    "/etc/monitoring-plugins/monitoring-plugins.ini",
+    "/etc/monitoring-plugins.ini",
+    "/etc/nagios/plugins.ini",
+    "/usr/local/nagios/etc/plugins.ini",
+    "/usr/local/etc/nagios/plugins.ini",
+    "/etc/opt/nagios/plugins.ini",
+    "/etc/nagios-plugins.ini",
+    "/usr/local/etc/nagios-plugins.ini",
+    "/etc/opt/nagios-plugins.ini",
+};
+constexpr const char* config_path_files[] = {"monitoring-plugins.ini", "plugins.ini",
+                                             "nagios-plugins.ini"};
+
+bool exists(const std::string& path) {
+    return ::access(path.c_str(), F_OK) == 0;
+}
+
+std::string find_default_file() {
+    if (!linux_os::caller_is_less_privileged()) {
+        if (const char* file = std::getenv("MP_CONFIG_FILE"); file != nullptr && *file != '\0') {
+            return file;
+        }
+        if (const char* path = std::getenv("NAGIOS_CONFIG_PATH"); path != nullptr) {
+            std::string_view directories(path);
+            while (!directories.empty()) {
+                const auto colon = directories.find(':');
+                const auto directory = directories.substr(0, colon);
+                directories.remove_prefix(colon == std::string_view::npos ? directories.size()
+                                                                          : colon + 1);
+                for (const char* name : config_path_files) {
+                    auto candidate = fmt::format("{}/{}", directory, name);
+                    if (!directory.empty() && exists(candidate)) {
+                        return candidate;
+                    }
+                }
+            }
+        }
+    }
+    for (const char* file : standard_files) {
+        if (exists(file)) {
+            return file;
+        }
+    }
+    throw InputError("--extra-opts: no extra-opts file found in the standard locations");
+}
+
+std::string describe_read_error(int error) {
+    switch (error) {
+        case EINVAL:
+            return "not a regular file";
+        case EFBIG:
+            return "larger than 1 MiB";
+        default:
+            return std::strerror(error);
+    }
+}
+
+std::vector<std::string> arguments_from(std::string_view value) {
+    const auto reference = parse_extra_opts_reference(value, plugin_name);
+    const auto file = reference.file ? *reference.file : find_default_file();
+    std::string text;
+    if (const int error = linux_os::read_caller_file(file, text, max_extra_opts_bytes);
+        error != 0) {
+        throw InputError(
+            fmt::format("--extra-opts: cannot read {}: {}", file, describe_read_error(error)));
+    }
+    auto arguments = extra_opts_arguments(text, reference.section, file);
+    if (!arguments) {
+        throw InputError(
+            fmt::format("--extra-opts: no section [{}] in {}", reference.section, file));
+    }
+    return *arguments;
+}
+
+}  // namespace
+
+std::vector<std::string> expand_extra_opts(int argc, const char* const* argv) {
+    std::vector<std::string> from_files;
+    std::vector<std::string> rest;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view argument(argv[i]);
+        if (argument == "--") {
+            rest.insert(rest.end(), argv + i, argv + argc);
+            break;
+        }
+        if (argument == option_name) {
+            const auto added = arguments_from("");
+            from_files.insert(from_files.end(), added.begin(), added.end());
+        } else if (argument.starts_with(option_name) && argument[option_name.size()] == '=') {
+            const auto added = arguments_from(argument.substr(option_name.size() + 1));
+            from_files.insert(from_files.end(), added.begin(), added.end());
+        } else {
+            rest.emplace_back(argument);
+        }
+    }
+    std::vector<std::string> expanded{argc > 0 ? argv[0] : std::string(plugin_name)};
+    expanded.insert(expanded.end(), from_files.begin(), from_files.end());
+    expanded.insert(expanded.end(), rest.begin(), rest.end());
+    return expanded;
+}
+
+}  // namespace port_owner

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace port_owner {
+
+// Expands every --extra-opts[=[SECTION][@FILE]] argument (Monitoring Plugins convention,
+// plugin-contract.md): the options read from the files are placed before the remaining command
+// line, in order, so the command line wins for single-valued options and repeatable ones add up.
+// Without @FILE the standard search path is used; MP_CONFIG_FILE and NAGIOS_CONFIG_PATH are
+// ignored when running with privilege on someone's behalf. Throws InputError when a file or
+// section is missing or malformed. Returns the new argument vector, program name first.
+std::vector<std::string> expand_extra_opts(int argc, const char* const* argv);
+
+}  // namespace port_owner

@@ -1,17 +1,20 @@
 // check_port_owner: options -> rules -> inventory -> verdict -> output. Everything else lives in
 // core/ (pure logic), inventory/ (the OS interface), linux/ (its Linux implementation) and cli/.
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "cli/check_configuration.hpp"
 #include "cli/command_line.hpp"
 #include "cli/extra_opts.hpp"
-#include "cli/timeout.hpp"
+#include "cli/supervisor.hpp"
 #include "core/input_error.hpp"
 #include "core/learned_allow_list.hpp"
 #include "core/report.hpp"
@@ -23,7 +26,9 @@
 
 namespace {
 
-// The whole output in one write(): no stdio buffer can be left half-flushed by the timeout.
+using namespace port_owner;
+
+// The whole output in one write() call sequence, no stdio buffer in between.
 void print(const std::string& text) {
     std::size_t done = 0;
     while (done < text.size()) {
@@ -35,37 +40,41 @@ void print(const std::string& text) {
     }
 }
 
-int run(int argc, const char* const* argv) {
-    using namespace port_owner;
-    const auto arguments = expand_extra_opts(argc, argv);
-    const auto command_line =
-        parse_command_line(std::vector<std::string>(arguments.begin() + 1, arguments.end()));
-    if (command_line.help) {
-        print(help_text());
-        return 3;
+#ifdef PORT_OWNER_FAULT_INJECTION
+// Test builds only: simulate a /proc read that never returns and that no signal interrupts, to
+// prove the timeout still answers.
+void stall_if_asked() {
+    if (std::getenv("PORT_OWNER_FAULT_STALL") == nullptr) {
+        return;
     }
-    if (command_line.version) {
-        print(fmt::format("check_port_owner v{}\n", CHECK_PORT_OWNER_VERSION));
-        return 3;
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, nullptr);
+    while (true) {
+        ::pause();
     }
-    arm_timeout(command_line.timeout_seconds);
+}
+#else
+void stall_if_asked() {}
+#endif
+
+int check(const CommandLine& command_line) {
     const auto configuration = load_configuration(command_line);
     linux_os::LinuxInventory inventory(command_line.listener_source);
 
     if (command_line.learn) {
         const auto listeners = inventory.observe(query_for_rules({}, true, true));
         linux_os::drop_all_privilege();
-        const auto text = format_learned_allow_list(listeners, inventory.ephemeral_ports());
-        disarm_timeout();
-        print(text);
+        print(format_learned_allow_list(listeners, inventory.ephemeral_ports()));
         return 0;
     }
 
-    const auto started = std::chrono::steady_clock::now();
+    stall_if_asked();
     // Counting unlisted listeners (and showing them with -v) needs every listener, not only the
     // rules' ports.
     const bool every_listener =
         command_line.verbosity > 0 || configuration.unlisted.has_thresholds();
+    const auto started = std::chrono::steady_clock::now();
     const auto listeners = inventory.observe(
         query_for_rules(configuration.rules, every_listener, command_line.all_holders));
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
@@ -77,20 +86,16 @@ int run(int argc, const char* const* argv) {
     context.listeners_seen = listeners.size();
     context.scan_seconds = elapsed.count();
     context.verbosity = command_line.verbosity;
-    const auto report = format_report(verdict, context);
-    disarm_timeout();
-    print(report);
+    print(format_report(verdict, context));
     return static_cast<int>(verdict.overall);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    using namespace port_owner;
-    // Every failure of the tool itself is UNKNOWN with one line on stdout; stderr stays empty
-    // because Icinga 2 would mix it into the output.
+// Every failure of the tool itself is UNKNOWN with one line on stdout; stderr stays empty
+// because Icinga 2 would mix it into the output.
+template <typename Action>
+int answering_failures(Action&& action) {
     try {
-        return run(argc, argv);
+        return action();
     } catch (const InputError& error) {
         print(format_tool_failure(error.what()));
     } catch (const InventoryError& error) {
@@ -101,4 +106,29 @@ int main(int argc, char** argv) {
         print(format_tool_failure("internal error"));
     }
     return 3;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CommandLine command_line;
+    const int parse_result = answering_failures([&] {
+        const auto arguments = expand_extra_opts(argc, argv);
+        command_line =
+            parse_command_line(std::vector<std::string>(arguments.begin() + 1, arguments.end()));
+        return 0;
+    });
+    if (parse_result != 0) {
+        return parse_result;
+    }
+    if (command_line.help) {
+        print(help_text());
+        return 3;
+    }
+    if (command_line.version) {
+        print(fmt::format("check_port_owner v{}\n", CHECK_PORT_OWNER_VERSION));
+        return 3;
+    }
+    return run_supervised(command_line.timeout_seconds,
+                          [&] { return answering_failures([&] { return check(command_line); }); });
 }

@@ -2,25 +2,33 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <optional>
+#include <thread>
 
+#include "linux/process_identity_reader.hpp"
 #include "linux/unique_fd.hpp"
 
 namespace port_owner::linux_os {
 namespace {
 
 constexpr std::string_view socket_prefix = "socket:[";
+constexpr std::size_t directory_buffer_bytes = 256 * 1024;
+// Below this many processes a second thread costs more than it saves.
+constexpr std::size_t processes_per_thread = 256;
+constexpr unsigned max_threads = 4;
 
-// getdents64 has no glibc wrapper in Debian 12's glibc (2.36); this is its record layout.
+// getdents64 has no wrapper in Debian 12's glibc (2.36); this is its record layout.
 struct LinuxDirent64 {
     std::uint64_t d_ino;
     std::int64_t d_off;
@@ -29,17 +37,14 @@ struct LinuxDirent64 {
     char d_name[1];
 };
 
-// Calls `visit(name)` for each entry of an open directory except "." and "..". A large buffer
-// means one system call per directory for nearly every process.
+// Calls `visit(name)` for each entry of an open directory except "." and ".."; stops when it
+// returns false. A large buffer means one system call per directory for nearly every process.
 template <typename Visit>
-int for_each_entry(int directory_fd, std::vector<char>& buffer, Visit&& visit) {
+void for_each_entry(int directory_fd, std::vector<char>& buffer, Visit&& visit) {
     while (true) {
         const auto got = ::syscall(SYS_getdents64, directory_fd, buffer.data(), buffer.size());
-        if (got < 0) {
-            return errno;
-        }
-        if (got == 0) {
-            return 0;
+        if (got <= 0) {
+            return;
         }
         for (long offset = 0; offset < got;) {
             const auto* entry = reinterpret_cast<const LinuxDirent64*>(buffer.data() + offset);
@@ -49,7 +54,7 @@ int for_each_entry(int directory_fd, std::vector<char>& buffer, Visit&& visit) {
                 continue;
             }
             if (!visit(name)) {
-                return 0;
+                return;
             }
         }
     }
@@ -61,29 +66,158 @@ bool parse_pid(const char* name, int& pid) {
     return ec == std::errc{} && ptr == end && pid > 0;
 }
 
-std::vector<int> list_pids(int proc_fd, std::vector<char>& buffer) {
-    std::vector<int> pids;
-    for_each_entry(proc_fd, buffer, [&](const char* name) {
-        int pid = 0;
-        if (parse_pid(name, pid)) {
-            pids.push_back(pid);
-        }
-        return true;
-    });
-    return pids;
-}
-
-// The inode a link in /proc/PID/fd points at, or 0. `link` is a caller-owned buffer: no
-// allocation per fd.
-std::uint64_t socket_inode_at(int fd_directory_fd, const char* name, int& error) {
+// The inode a link in /proc/PID/fd points at, or 0 (with `error` set when readlinkat failed).
+std::uint64_t socket_inode_at(int directory_fd, const char* name, int& error) {
     char link[64];
-    const auto length = ::readlinkat(fd_directory_fd, name, link, sizeof(link));
+    const auto length = ::readlinkat(directory_fd, name, link, sizeof(link));
     if (length < 0) {
         error = errno;
         return 0;
     }
     error = 0;
     return socket_inode_from_link(std::string_view(link, static_cast<std::size_t>(length)));
+}
+
+struct ProcessToVisit {
+    int pid = 0;
+    bool owner_of_wanted_socket = false;
+    std::uint64_t open_fds = 0;
+};
+
+// Every process, most likely holders first. stat(/proc/PID) gives the euid as the owner;
+// stat(/proc/PID/fd) gives the number of open fds in st_size since Linux 6.2 (0 before, which
+// leaves the order of that group as listed).
+std::vector<ProcessToVisit> processes_in_visit_order(int proc_fd, std::vector<char>& buffer,
+                                                     const HolderScanRequest& request) {
+    std::vector<ProcessToVisit> processes;
+    const int self = static_cast<int>(::getpid());
+    char path[32];
+    for_each_entry(proc_fd, buffer, [&](const char* name) {
+        ProcessToVisit process;
+        if (!parse_pid(name, process.pid) || process.pid == self) {
+            return true;
+        }
+        if (!request.all_holders) {
+            struct stat status {};
+            if (::fstatat(proc_fd, name, &status, 0) == 0) {
+                process.owner_of_wanted_socket = request.socket_uids.contains(status.st_uid);
+            }
+            std::snprintf(path, sizeof(path), "%d/fd", process.pid);
+            if (::fstatat(proc_fd, path, &status, 0) == 0) {
+                process.open_fds = static_cast<std::uint64_t>(status.st_size);
+            }
+        }
+        processes.push_back(process);
+        return true;
+    });
+    if (!request.all_holders) {
+        std::stable_sort(processes.begin(), processes.end(), [](const auto& a, const auto& b) {
+            if (a.owner_of_wanted_socket != b.owner_of_wanted_socket) {
+                return a.owner_of_wanted_socket;
+            }
+            return a.open_fds < b.open_fds;
+        });
+    }
+    return processes;
+}
+
+// State shared by the scanning threads.
+class SharedScan {
+  public:
+    SharedScan(const std::vector<std::uint64_t>& wanted, bool all_holders)
+        : wanted_(wanted),
+          has_holder_(wanted.size()),
+          all_holders_(all_holders),
+          without_holder_(wanted.size()) {}
+
+    // Index of `inode` among the wanted ones, or nullopt.
+    std::optional<std::size_t> index_of(std::uint64_t inode) const {
+        const auto found = std::lower_bound(wanted_.begin(), wanted_.end(), inode);
+        if (found == wanted_.end() || *found != inode) {
+            return std::nullopt;
+        }
+        return static_cast<std::size_t>(found - wanted_.begin());
+    }
+
+    void mark_found(std::size_t index) {
+        if (!has_holder_[index].exchange(true)) {
+            without_holder_.fetch_sub(1);
+        }
+    }
+
+    // In the default mode the scan is over once every inode has a holder.
+    bool done() const { return !all_holders_ && without_holder_.load() == 0; }
+
+    void record(std::uint64_t inode, const ProcessIdentity& identity) {
+        std::lock_guard lock(mutex_);
+        auto& holders = result_.holders[inode];
+        if (holders.empty() || holders.back().pid != identity.pid) {
+            holders.push_back(identity);
+        }
+    }
+
+    void count(bool scanned, bool unreadable) {
+        std::lock_guard lock(mutex_);
+        result_.scanned_processes += scanned ? 1 : 0;
+        result_.unreadable_processes += unreadable ? 1 : 0;
+    }
+
+    HolderScanResult take_result() { return std::move(result_); }
+
+  private:
+    const std::vector<std::uint64_t>& wanted_;
+    std::vector<std::atomic<bool>> has_holder_;
+    const bool all_holders_;
+    std::atomic<std::size_t> without_holder_;
+    std::mutex mutex_;
+    HolderScanResult result_;
+};
+
+// Looks through one process's fds; identifies it (once) when it holds a wanted socket.
+void scan_process(int proc_fd, int pid, std::vector<char>& buffer, SharedScan& shared) {
+    char path[48];
+    std::snprintf(path, sizeof(path), "%d/fd", pid);
+    UniqueFd fd_directory(::openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd_directory.valid()) {
+        // ENOENT/ESRCH: the process exited and holds nothing any more.
+        shared.count(false, errno == EACCES || errno == EPERM);
+        return;
+    }
+    bool denied = false;
+    bool identity_read = false;
+    std::optional<ProcessIdentity> identity;
+    for_each_entry(fd_directory.get(), buffer, [&](const char* name) {
+        int error = 0;
+        const auto inode = socket_inode_at(fd_directory.get(), name, error);
+        if (error == EACCES || error == EPERM) {
+            denied = true;
+            return false;
+        }
+        const auto index = inode == 0 ? std::nullopt : shared.index_of(inode);
+        if (!index) {
+            return true;
+        }
+        if (!identity_read) {
+            identity_read = true;
+            // Bind to this process through its directory, then check it still holds the socket
+            // at this fd: had the pid been reused in between, the newcomer would not.
+            std::snprintf(path, sizeof(path), "%d", pid);
+            UniqueFd pid_directory(::openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            std::snprintf(path, sizeof(path), "fd/%s", name);
+            int recheck_error = 0;
+            if (pid_directory.valid() &&
+                socket_inode_at(pid_directory.get(), path, recheck_error) == inode) {
+                identity = read_process_identity(pid, pid_directory.get());
+            }
+        }
+        if (!identity) {
+            return false;  // the process is gone: nothing it held counts
+        }
+        shared.record(inode, *identity);
+        shared.mark_found(*index);
+        return !shared.done();
+    });
+    shared.count(true, denied);
 }
 
 }  // namespace
@@ -98,95 +232,49 @@ std::uint64_t socket_inode_from_link(std::string_view link) {
     return ec == std::errc{} && ptr == digits.data() + digits.size() ? inode : 0;
 }
 
-HolderScanResult HolderScan::run(const std::vector<std::uint64_t>& inodes, bool all_holders) {
-    HolderScanResult result;
-    std::vector<std::uint64_t> wanted = inodes;
+HolderScanResult scan_holders(const HolderScanRequest& request) {
+    std::vector<std::uint64_t> wanted = request.inodes;
     std::sort(wanted.begin(), wanted.end());
     wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
     std::erase(wanted, 0u);
     if (wanted.empty()) {
-        return result;
+        return {};
     }
-    std::vector<bool> has_holder(wanted.size(), false);
-    std::size_t without_holder = wanted.size();
-
     UniqueFd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!proc.valid()) {
-        result.unreadable_processes = 1;
-        return result;
+        HolderScanResult failed;
+        failed.unreadable_processes = 1;
+        return failed;
     }
-    std::vector<char> buffer(256 * 1024);
-    const auto pids = list_pids(proc.get(), buffer);
-    const int self = static_cast<int>(::getpid());
-    char path[32];
+    std::vector<char> first_buffer(directory_buffer_bytes);
+    const auto processes = processes_in_visit_order(proc.get(), first_buffer, request);
 
-    for (const int pid : pids) {
-        if (pid == self) {
-            continue;
+    SharedScan shared(wanted, request.all_holders);
+    std::atomic<std::size_t> next{0};
+    const auto work = [&](std::vector<char>& buffer) {
+        while (!shared.done()) {
+            const auto i = next.fetch_add(1);
+            if (i >= processes.size()) {
+                return;
+            }
+            scan_process(proc.get(), processes[i].pid, buffer, shared);
         }
-        std::snprintf(path, sizeof(path), "%d/fd", pid);
-        UniqueFd fd_directory(::openat(proc.get(), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (!fd_directory.valid()) {
-            if (errno == EACCES || errno == EPERM) {
-                ++result.unreadable_processes;
-            }
-            continue;  // ENOENT/ESRCH: the process exited, it holds nothing any more
-        }
-        ++result.scanned_processes;
-        bool denied = false;
-        std::optional<ProcessIdentity> identity;
-        bool identity_read = false;
-        for_each_entry(fd_directory.get(), buffer, [&](const char* name) {
-            int error = 0;
-            const auto inode = socket_inode_at(fd_directory.get(), name, error);
-            if (error == EACCES || error == EPERM) {
-                denied = true;
-                return false;
-            }
-            if (inode == 0) {
-                return true;
-            }
-            const auto found = std::lower_bound(wanted.begin(), wanted.end(), inode);
-            if (found == wanted.end() || *found != inode) {
-                return true;
-            }
-            if (!identity_read) {
-                identity_read = true;
-                // Bind to this process, then check it still holds the socket at this fd: if the
-                // pid had been reused in between, the newcomer would not.
-                std::snprintf(path, sizeof(path), "%d", pid);
-                UniqueFd pid_directory(
-                    ::openat(proc.get(), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-                char fd_path[32];
-                std::snprintf(fd_path, sizeof(fd_path), "fd/%s", name);
-                int recheck_error = 0;
-                if (pid_directory.valid() &&
-                    socket_inode_at(pid_directory.get(), fd_path, recheck_error) == inode) {
-                    identity = identities_.read(pid, pid_directory.get());
-                }
-            }
-            if (!identity) {
-                return false;  // the process is gone: nothing it held counts
-            }
-            const auto index = static_cast<std::size_t>(found - wanted.begin());
-            auto& holders = result.holders[inode];
-            if (holders.empty() || holders.back().pid != pid) {
-                holders.push_back(*identity);
-            }
-            if (!has_holder[index]) {
-                has_holder[index] = true;
-                --without_holder;
-            }
-            return all_holders || without_holder > 0;
-        });
-        if (denied) {
-            ++result.unreadable_processes;
-        }
-        if (!all_holders && without_holder == 0) {
-            break;
-        }
+    };
+    const auto hardware = std::max(1u, std::thread::hardware_concurrency());
+    const auto threads = static_cast<unsigned>(
+        std::min<std::size_t>({hardware, max_threads,
+                               std::max<std::size_t>(1, processes.size() / processes_per_thread)}));
+    std::vector<std::thread> helpers;
+    std::vector<std::vector<char>> buffers(threads > 1 ? threads - 1 : 0);
+    for (auto& buffer : buffers) {
+        buffer.resize(directory_buffer_bytes);
+        helpers.emplace_back([&work, &buffer] { work(buffer); });
     }
-    return result;
+    work(first_buffer);
+    for (auto& helper : helpers) {
+        helper.join();
+    }
+    return shared.take_result();
 }
 
 }  // namespace port_owner::linux_os

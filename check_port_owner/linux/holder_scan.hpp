@@ -3,15 +3,24 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <set>
+#include <string_view>
 #include <vector>
 
 #include "core/socket_model.hpp"
-#include "linux/process_identity_reader.hpp"
 
 namespace port_owner::linux_os {
 
+// What the holder scan looks for: socket inodes, and the uids the kernel gave as their owners
+// (processes of those users are visited first, since they most likely hold them).
+struct HolderScanRequest {
+    std::vector<std::uint64_t> inodes;
+    std::set<std::uint32_t> socket_uids;
+    bool all_holders = false;
+};
+
 struct HolderScanResult {
-    // Identified holders per socket inode.
+    // Identified holders per socket inode; user names are not filled in.
     std::map<std::uint64_t, std::vector<ProcessIdentity>> holders;
     // Processes whose fd table we were not allowed to read: one of them may hold a socket.
     std::size_t unreadable_processes = 0;
@@ -19,18 +28,14 @@ struct HolderScanResult {
 };
 
 // Finds which processes hold the given socket inodes by walking /proc/PID/fd. This walk is the
-// expensive part of the check (one readlinkat per open fd on the host), so the loop does no
-// allocation and no stdio, uses directory-relative calls, and, unless every holder is wanted,
-// stops as soon as each inode has one identified holder.
-class HolderScan {
-  public:
-    explicit HolderScan(ProcessIdentityReader& identities) : identities_(identities) {}
-
-    HolderScanResult run(const std::vector<std::uint64_t>& inodes, bool all_holders);
-
-  private:
-    ProcessIdentityReader& identities_;
-};
+// expensive part of the check (one readlinkat per open fd on the host), so:
+// - the loop does no allocation and no stdio, and uses directory-relative calls;
+// - unless every holder is wanted, it stops as soon as each inode has one identified holder, and
+//   visits first the processes most likely to hold one: those whose user owns a wanted socket,
+//   then the rest, each group from the fewest open fds up (daemons hold few fds and open their
+//   listeners early; the busy processes with thousands of fds rarely listen);
+// - the processes are shared among a few threads, since the kernel work per fd is independent.
+HolderScanResult scan_holders(const HolderScanRequest& request);
 
 // Pure: the inode in a `socket:[12345]` link target, 0 for any other target.
 std::uint64_t socket_inode_from_link(std::string_view link);

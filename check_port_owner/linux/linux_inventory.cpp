@@ -10,7 +10,6 @@
 #include "linux/holder_scan.hpp"
 #include "linux/privilege.hpp"
 #include "linux/proc_net_source.hpp"
-#include "linux/process_identity_reader.hpp"
 #include "linux/sock_diag_source.hpp"
 
 namespace port_owner::linux_os {
@@ -72,17 +71,23 @@ std::vector<ObservedListener> LinuxInventory::observe(const InventoryQuery& quer
         throw InventoryError(error.what());
     }
 
-    std::vector<std::uint64_t> inodes;
-    inodes.reserve(listeners.size());
+    HolderScanRequest request;
+    request.all_holders = query.all_holders;
+    request.inodes.reserve(listeners.size());
     for (auto& listener : listeners) {
         listener.socket_user = user_names_.name(listener.socket_uid);
-        inodes.push_back(listener.inode);
+        request.inodes.push_back(listener.inode);
+        request.socket_uids.insert(listener.socket_uid);
     }
-    ProcessIdentityReader identities(user_names_);
     // The capabilities (if the package granted them) are effective for this walk only.
     raise_scan_capabilities();
-    const auto scan = HolderScan(identities).run(inodes, query.all_holders);
+    auto scan = scan_holders(request);
     lower_scan_capabilities();
+    for (auto& [inode, holders] : scan.holders) {
+        for (auto& holder : holders) {
+            holder.user = user_names_.name(holder.uid);
+        }
+    }
 
     std::vector<ObservedListener> observed;
     observed.reserve(listeners.size());

@@ -63,7 +63,7 @@ bool parse_status(std::string_view status, std::uint32_t& effective_uid, int& pa
            parse_leading_number(field_value(status, "PPid:"), parent_pid);
 }
 
-std::optional<ProcessIdentity> ProcessIdentityReader::read(int pid, int pid_directory_fd) {
+std::optional<ProcessIdentity> read_process_identity(int pid, int pid_directory_fd) {
     ProcessIdentity identity;
     identity.pid = pid;
     std::string text;
@@ -74,7 +74,6 @@ std::optional<ProcessIdentity> ProcessIdentityReader::read(int pid, int pid_dire
     if (!parse_status(text, identity.uid, identity.parent_pid)) {
         return std::nullopt;
     }
-    identity.user = user_names_.name(identity.uid);
 
     if (read_file_at(pid_directory_fd, "comm", text, 64) == 0) {
         while (!text.empty() && text.back() == '\n') {

@@ -228,6 +228,13 @@ std::string long_line(const Finding& finding, int verbosity) {
     if (finding.matched_by_comm) {
         detail += " [matched by comm only: executable unreadable]";
     }
+    for (const auto* listener : finding.listeners) {
+        if (!listener->holders_complete && !listener->holders.empty()) {
+            detail +=
+                fmt::format(" [holder list may be incomplete: {}]", attribution_problem(*listener));
+            break;
+        }
+    }
     return fmt::format("{} {}: {}", head, listener_addresses(finding), detail);
 }
 

@@ -51,8 +51,9 @@ struct ProcessIdentity {
 struct ObservedListener {
     Listener socket;
     std::vector<ProcessIdentity> holders;
-    // True when every process that might hold the socket was examined. False when some processes
-    // could not be read (no privilege, hidepid) so a holder may have been missed.
+    // True when every process that might hold the socket was examined. False when --all-holders
+    // was asked but some processes could not be read (no privilege, hidepid), so a holder may have
+    // been missed; the verdict still rests on the identified holders and the output says so.
     bool holders_complete = true;
     // Why no holder (or not every holder) could be identified; empty when nothing is in doubt.
     std::string attribution_problem;

@@ -32,10 +32,10 @@ void judge_listener(const Rule& rule, const ObservedListener& listener, Finding&
                     std::any_of(rule.allow.begin(), rule.allow.end(), [&](const AllowEntry& entry) {
                         return entry.matches_socket_owner(listener.socket);
                     });
-    } else if (!listener.holders_complete && !any_holder_allowed) {
-        // Some holders could not be seen: the ones we saw may be fine while a hidden one is not.
-        confirmed = false;
     }
+    // A listener whose holders were not all examinable (holders_complete == false) is judged on
+    // the holders that were identified, as the default mode judges one holder; the report says
+    // the list may be incomplete.
     if (!confirmed) {
         finding.unattributed.push_back(&listener);
     }

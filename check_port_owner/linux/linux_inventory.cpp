@@ -1,6 +1,7 @@
 #include "linux/linux_inventory.hpp"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -9,19 +10,28 @@
 #include "linux/file_reading.hpp"
 #include "linux/holder_scan.hpp"
 #include "linux/privilege.hpp"
+#include "linux/proc_hidepid.hpp"
 #include "linux/proc_net_source.hpp"
 #include "linux/sock_diag_source.hpp"
 
 namespace port_owner::linux_os {
 namespace {
 
-std::string missing_holder_reason(const HolderScanResult& scan) {
+constexpr std::string_view privilege_remedy =
+    "run as root, with capabilities cap_dac_read_search,cap_sys_ptrace, or through sudo";
+
+std::string missing_holder_reason(const HolderScanResult& scan, const std::string& hidepid) {
+    if (!hidepid.empty()) {
+        // Hidden processes are not even listed, so the unreadable count says nothing.
+        return fmt::format(
+            "/proc is mounted with hidepid={}: other users' processes may be "
+            "hidden; {}",
+            hidepid, privilege_remedy);
+    }
     if (scan.unreadable_processes > 0) {
         return fmt::format(
-            "{} {} not be examined (permission denied); run as root, with capabilities "
-            "cap_dac_read_search,cap_sys_ptrace, or through sudo",
-            scan.unreadable_processes,
-            scan.unreadable_processes == 1 ? "process could" : "processes could");
+            "{} {} not be examined (permission denied); {}", scan.unreadable_processes,
+            scan.unreadable_processes == 1 ? "process could" : "processes could", privilege_remedy);
     }
     return "no process holds the socket (a kernel socket, or its holder exited during the scan)";
 }
@@ -89,6 +99,11 @@ std::vector<ObservedListener> LinuxInventory::observe(const InventoryQuery& quer
         }
     }
 
+    // hidepid only hides processes from readers without CAP_SYS_PTRACE-level access; as root the
+    // walk is complete whatever the mount says.
+    const auto hidepid =
+        ::geteuid() == 0 || has_scan_capabilities() ? std::string() : current_proc_hidepid_option();
+    const bool some_hidden = !hidepid.empty() || scan.unreadable_processes > 0;
     std::vector<ObservedListener> observed;
     observed.reserve(listeners.size());
     for (const auto& listener : listeners) {
@@ -98,11 +113,11 @@ std::vector<ObservedListener> LinuxInventory::observe(const InventoryQuery& quer
             entry.holders = found->second;
         }
         if (entry.holders.empty()) {
-            entry.attribution_problem = missing_holder_reason(scan);
-        } else if (query.all_holders && scan.unreadable_processes > 0) {
+            entry.attribution_problem = missing_holder_reason(scan, hidepid);
+        } else if (query.all_holders && some_hidden) {
             // Asked for every holder, but some processes could not be read.
             entry.holders_complete = false;
-            entry.attribution_problem = missing_holder_reason(scan);
+            entry.attribution_problem = missing_holder_reason(scan, hidepid);
         }
         observed.push_back(std::move(entry));
     }

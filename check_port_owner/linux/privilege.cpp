@@ -222,6 +222,14 @@ void raise_scan_capabilities() {
     }
 }
 
+bool has_scan_capabilities() {
+    std::uint64_t effective = 0;
+    std::uint64_t permitted = 0;
+    std::uint64_t inheritable = 0;
+    return get_capabilities(effective, permitted, inheritable) &&
+           (permitted & scan_capabilities) == scan_capabilities;
+}
+
 void lower_scan_capabilities() {
     std::uint64_t effective = 0;
     std::uint64_t permitted = 0;

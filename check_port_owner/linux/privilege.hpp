@@ -33,6 +33,9 @@ int read_caller_file(const std::string& path, std::string& contents, std::size_t
 // library for a plugin that may be installed with elevated rights (less code to trust).
 void raise_scan_capabilities();
 
+// Whether the permitted set holds both scan capabilities (then hidepid hides nothing from us).
+bool has_scan_capabilities();
+
 // Clears the effective set again (permitted kept for a later scan).
 void lower_scan_capabilities();
 

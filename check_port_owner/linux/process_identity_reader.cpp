@@ -108,8 +108,11 @@ std::optional<ProcessIdentity> read_process_identity(int pid, int pid_directory_
     if (read_file_at(pid_directory_fd, "cgroup", text, 8192) == 0) {
         identity.unit = unit_from_cgroup(text);
     }
-    // A last look: if the process died while we read, some of the above may be empty.
-    if (::faccessat(pid_directory_fd, "stat", F_OK, 0) != 0 && process_gone(errno)) {
+    // A last look: if the process died while we read, some of the above may be empty. fstatat,
+    // not faccessat: access checks run without effective capabilities, and under hidepid that
+    // would make a live process look gone.
+    struct stat status {};
+    if (::fstatat(pid_directory_fd, "stat", &status, 0) != 0 && process_gone(errno)) {
         return std::nullopt;
     }
     return identity;

@@ -137,6 +137,12 @@ class AllowListParser {
         } catch (const InputError& error) {
             fail(line, fmt::format("section [{}]: {}", name, error.what()));
         }
+        // [80] and [tcp/80] are the same rule written twice.
+        if (const auto same = label_lines_.find(rule.spec.label()); same != label_lines_.end()) {
+            fail(line, fmt::format("section [{}] is the same rule as the section at line {}", name,
+                                   same->second));
+        }
+        label_lines_[rule.spec.label()] = line;
         rule.origin = fmt::format("{}:{}", file_name_, line);
         section_index_[name] = result_.rules.size();
         section_lines_.push_back(line);
@@ -249,6 +255,7 @@ class AllowListParser {
     AllowListFile result_;
     std::map<std::string, std::size_t> section_index_;
     std::vector<int> section_lines_;
+    std::map<std::string, int> label_lines_;
     std::set<std::string> required_seen_;
 };
 

@@ -16,6 +16,9 @@ namespace {
 constexpr std::size_t max_first_line = 1024;
 constexpr std::size_t max_output = 8192;
 constexpr std::size_t max_summary = 600;
+constexpr std::size_t max_line = 1024;     // one long-output line
+constexpr std::size_t marker_room = 80;    // kept free for the "lines cut" marker
+constexpr std::size_t min_line_room = 40;  // below this a line would say nothing useful
 
 std::string plural(std::size_t count, std::string_view word) {
     return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
@@ -205,15 +208,20 @@ std::string long_line(const Finding& finding, int verbosity) {
             detail = describe_ok_holders(finding, verbosity);
             break;
         case Outcome::unexpected: {
+            // A prefork impostor can have hundreds of workers: name a few and count the rest, so
+            // one rule cannot crowd the others out of the 8 KiB.
+            const std::size_t shown_limit = verbosity >= 2 ? 10 : 3;
             std::vector<std::string> culprits;
             std::set<int> pids;
             for (const auto& culprit : finding.culprits) {
-                if (pids.insert(culprit.holder->pid).second) {
+                if (pids.insert(culprit.holder->pid).second && culprits.size() < shown_limit) {
                     culprits.push_back(describe_holder(*culprit.holder, verbosity));
                 }
             }
-            detail =
-                fmt::format("{} (allowed: {})", fmt::join(culprits, "; "), allowed_text(finding));
+            const auto hidden = pids.size() - culprits.size();
+            detail = fmt::format("{}{} (allowed: {})", fmt::join(culprits, "; "),
+                                 hidden > 0 ? fmt::format(" (+{} more)", hidden) : std::string(),
+                                 allowed_text(finding));
             break;
         }
         case Outcome::unattributed: {
@@ -319,13 +327,17 @@ std::string format_report(const Verdict& verdict, const ReportContext& context) 
         }
     }
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        // Keep room for the marker line so the cut is always visible.
-        if (output.size() + lines[i].size() + 1 > max_output - 80) {
+        // Keep room for the marker line so the cut is always visible; a long line is shortened
+        // rather than dropped, and the lines after it still get their turn.
+        const std::size_t used = output.size() + 1;
+        const std::size_t room =
+            used + marker_room < max_output ? max_output - marker_room - used : 0;
+        if (room < min_line_room) {
             output +=
                 fmt::format("... {} more lines cut (output limited to 8 KiB)\n", lines.size() - i);
             break;
         }
-        output += lines[i] + "\n";
+        output += cut_to_length(lines[i], std::min(room, max_line)) + "\n";
     }
     return output;
 }

@@ -49,6 +49,14 @@ PortRange parse_port_range(std::string_view text, std::string_view whole) {
     return range;
 }
 
+std::string_view trim_spaces(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
 }  // namespace
 
 PortSpec PortSpec::parse(std::string_view text) {
@@ -169,7 +177,8 @@ Rule parse_rule_argument(std::string_view text) {
         }
         while (true) {
             const auto comma = list.find(',');
-            rule.allow.push_back(AllowEntry::parse(list.substr(0, comma)));
+            // `-p "80=nginx, apache2"` means the same as without the space.
+            rule.allow.push_back(AllowEntry::parse(trim_spaces(list.substr(0, comma))));
             if (comma == std::string_view::npos) {
                 break;
             }

@@ -32,7 +32,8 @@ struct PortSpec {
     // Parses `[tcp|udp|tcp4|tcp6|udp4|udp6/][ADDR:]PORT[-PORT]`; throws InputError.
     static PortSpec parse(std::string_view text);
 
-    // Canonical text: `tcp/80`, `udp4/127.0.0.1:53`, `tcp6/[::1]:8000-8080`.
+    // Canonical text: `tcp/80`, `udp4/53`, `udp/127.0.0.1:53`, `tcp/[::1]:8000-8080` (an address
+    // already says its family, so the family digit is only written without one).
     std::string label() const;
 
     // Whether a listener serves what this spec names. A wildcard listener covers a spec for a

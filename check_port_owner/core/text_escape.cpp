@@ -81,7 +81,8 @@ std::string escape_text(std::string_view raw, std::size_t max_bytes) {
         return escaped;
     }
     escaped.resize(cut_at);
-    escaped += cut_marker;
+    // With a limit smaller than the marker, the marker itself is cut to fit.
+    escaped += cut_marker.substr(0, max_bytes - cut_at);
     return escaped;
 }
 
@@ -95,7 +96,8 @@ std::string cut_to_length(std::string_view safe_text, std::size_t max_bytes) {
     while (end > 0 && (static_cast<std::uint8_t>(safe_text[end]) & 0xC0u) == 0x80u) {
         --end;
     }
-    return std::string(safe_text.substr(0, end)) + std::string(cut_marker);
+    return std::string(safe_text.substr(0, end)) +
+           std::string(cut_marker.substr(0, max_bytes - end));
 }
 
 }  // namespace port_owner

@@ -4,7 +4,11 @@ namespace port_owner::linux_os {
 namespace {
 
 bool is_unit_name(std::string_view name) {
-    return name.size() > 8 && (name.ends_with(".service") || name.ends_with(".scope"));
+    // A unit name has something before its suffix: ".service" alone is not one.
+    const auto has_suffix = [&](std::string_view suffix) {
+        return name.size() > suffix.size() && name.ends_with(suffix);
+    };
+    return has_suffix(".service") || has_suffix(".scope");
 }
 
 std::string last_unit_in_path(std::string_view path) {

@@ -1,0 +1,226 @@
+// Allow entries (design.md §4): parsing, matching holder identities, and the socket-owner check.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/allow_entry.hpp"
+#include "core/input_error.hpp"
+#include "fixtures.hpp"
+
+namespace port_owner {
+namespace {
+
+using Kind = AllowCondition::Kind;
+using test_support::nginx;
+using test_support::process;
+
+struct ParseCase {
+    std::string text;
+    std::vector<std::pair<Kind, std::string>> conditions;
+};
+
+TEST(AllowEntryParse, ValidEntries) {
+    const ParseCase cases[] = {
+        {"nginx", {{Kind::executable_name, "nginx"}}},
+        {"docker-proxy", {{Kind::executable_name, "docker-proxy"}}},
+        {"exe:/usr/sbin/nginx", {{Kind::executable_path, "/usr/sbin/nginx"}}},
+        {"exe:/usr/lib/jvm/*/bin/java", {{Kind::executable_path, "/usr/lib/jvm/*/bin/java"}}},
+        {"name:nginx", {{Kind::comm, "nginx"}}},
+        {"user:root", {{Kind::user, "root"}}},
+        {"user:33", {{Kind::user, "33"}}},
+        {"unit:nginx.service", {{Kind::unit, "nginx.service"}}},
+        {"cmdline:^/usr/bin/python3 .*app\\.py",
+         {{Kind::command_line, "^/usr/bin/python3 .*app\\.py"}}},
+        {"exe:/usr/sbin/nginx+user:root",
+         {{Kind::executable_path, "/usr/sbin/nginx"}, {Kind::user, "root"}}},
+        {"user:www-data+unit:php8.2-fpm.service+cmdline:pool www",
+         {{Kind::user, "www-data"},
+          {Kind::unit, "php8.2-fpm.service"},
+          {Kind::command_line, "pool www"}}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.text);
+        const auto entry = AllowEntry::parse(c.text);
+        EXPECT_EQ(entry.text(), c.text);
+        ASSERT_EQ(entry.conditions().size(), c.conditions.size());
+        for (std::size_t i = 0; i < c.conditions.size(); ++i) {
+            EXPECT_EQ(entry.conditions()[i].kind, c.conditions[i].first) << i;
+            EXPECT_EQ(entry.conditions()[i].value, c.conditions[i].second) << i;
+        }
+    }
+}
+
+TEST(AllowEntryParse, UserGivenAsNumberKeepsTheUid) {
+    EXPECT_EQ(AllowEntry::parse("user:33").conditions()[0].uid, 33u);
+    EXPECT_EQ(AllowEntry::parse("user:0").conditions()[0].uid, 0u);
+    EXPECT_FALSE(AllowEntry::parse("user:www-data").conditions()[0].uid.has_value());
+    EXPECT_NE(AllowEntry::parse("cmdline:x").conditions()[0].regex, nullptr);
+}
+
+TEST(AllowEntryParse, InvalidEntries) {
+    const std::string cases[] = {
+        "",                  // empty
+        "+",                 // two empty conditions
+        "nginx+",            // empty condition after '+'
+        "+nginx",            // empty condition before '+'
+        "nginx++user:root",  // empty condition between
+        "exe:",              // empty values
+        "name:",
+        "user:",
+        "unit:",
+        "cmdline:",
+        "exe:usr/sbin/nginx",  // relative executable paths
+        "exe:./nginx",
+        "exe:nginx",
+        "foo:bar",  // unknown prefixes
+        "Exe:/usr/sbin/nginx",
+        "uid:0",
+        "nginx+foo:bar",
+        "/usr/sbin/nginx",  // a path needs exe:
+        "cmdline:(",        // bad regular expressions
+        "cmdline:[a-",
+        "cmdline:*x",
+        "cmdline:a{2,1}",
+    };
+    for (const auto& text : cases) {
+        SCOPED_TRACE("'" + text + "'");
+        try {
+            AllowEntry::parse(text);
+            ADD_FAILURE() << "accepted";
+        } catch (const InputError& error) {
+            EXPECT_NE(std::string(error.what()).find("allow entry"), std::string::npos)
+                << error.what();
+            if (!text.empty()) {
+                EXPECT_NE(std::string(error.what()).find("'" + text + "'"), std::string::npos)
+                    << error.what();
+            }
+        }
+    }
+}
+
+// ---- Matching.
+
+ProcessIdentity spoofed() {
+    // Any process can call itself nginx (prctl PR_SET_NAME); its executable says otherwise.
+    auto identity = process("nginx", "/tmp/evil", 666, 1000, "mallory");
+    identity.command_line = "nginx: master process";
+    return identity;
+}
+
+ProcessIdentity unreadable_executable(std::string comm) {
+    auto identity = process(std::move(comm), std::nullopt, 500, 0, "root");
+    identity.unit = "nginx.service";
+    return identity;
+}
+
+ProcessIdentity www_data(std::string exe) {
+    return process("php-fpm8.2", std::move(exe), 300, 33, "www-data");
+}
+
+struct MatchCase {
+    std::string entry;
+    ProcessIdentity holder;
+    MatchKind expected;
+    std::string why;
+};
+
+TEST(AllowEntryMatch, Table) {
+    const auto proxy = process("nginx-proxy", "/usr/sbin/nginx-proxy");
+    auto renamed = nginx();
+    renamed.comm = "evil";
+    const MatchCase cases[] = {
+        {"nginx", nginx(), MatchKind::matched, "executable basename"},
+        {"nginx", proxy, MatchKind::no_match, "nginx is not a prefix match"},
+        {"nginx", process("my-nginx", "/usr/local/bin/my-nginx"), MatchKind::no_match,
+         "nor a suffix match"},
+        {"nginx-proxy", nginx(), MatchKind::no_match, "longer name"},
+        {"ngin", nginx(), MatchKind::no_match, "shorter name"},
+        {"sbin", nginx(), MatchKind::no_match, "a directory is not the basename"},
+        {"nginx", spoofed(), MatchKind::no_match, "comm nginx, exe /tmp/evil"},
+        {"name:nginx", spoofed(), MatchKind::matched, "name: is the comm, spoofable"},
+        {"nginx", renamed, MatchKind::matched, "the executable wins over a renamed comm"},
+        {"name:nginx", renamed, MatchKind::no_match, "name: compares the comm only"},
+        {"nginx", unreadable_executable("nginx"), MatchKind::matched_by_comm,
+         "comm fallback when the executable is unreadable"},
+        {"nginx", unreadable_executable("evil"), MatchKind::no_match, "comm fallback, other comm"},
+        {"name:nginx", unreadable_executable("nginx"), MatchKind::matched,
+         "name: is never a fallback"},
+        {"exe:/usr/sbin/nginx", nginx(), MatchKind::matched, "exact path"},
+        {"exe:/usr/sbin/nginx", proxy, MatchKind::no_match, "path is not a prefix"},
+        {"exe:/usr/sbin/ngin", nginx(), MatchKind::no_match, "shorter path"},
+        {"exe:/usr/sbin/*", nginx(), MatchKind::matched, "glob *"},
+        {"exe:/usr/sbin/ngin?", nginx(), MatchKind::matched, "glob ?"},
+        {"exe:/usr/sbin/[a-n]ginx", nginx(), MatchKind::matched, "glob class"},
+        {"exe:/usr/bin/*", nginx(), MatchKind::no_match, "glob, other directory"},
+        {"exe:/usr/sbin/nginx", unreadable_executable("nginx"), MatchKind::no_match,
+         "exe: never falls back to comm"},
+        {"exe:/tmp/evil", spoofed(), MatchKind::matched, "exe: of the impostor"},
+        {"user:root", nginx(), MatchKind::matched, "user by name"},
+        {"user:0", nginx(), MatchKind::matched, "user by uid"},
+        {"user:www-data", www_data("/usr/sbin/php-fpm8.2"), MatchKind::matched, "name"},
+        {"user:33", www_data("/usr/sbin/php-fpm8.2"), MatchKind::matched, "uid"},
+        {"user:root", www_data("/usr/sbin/php-fpm8.2"), MatchKind::no_match, "other user"},
+        {"user:0", www_data("/usr/sbin/php-fpm8.2"), MatchKind::no_match, "other uid"},
+        {"user:3", www_data("/usr/sbin/php-fpm8.2"), MatchKind::no_match, "uid is not a prefix"},
+        {"user:www", www_data("/usr/sbin/php-fpm8.2"), MatchKind::no_match, "name not a prefix"},
+        {"unit:nginx.service", nginx(), MatchKind::matched, "unit"},
+        {"unit:nginx", nginx(), MatchKind::no_match, "unit needs the full name"},
+        {"unit:apache2.service", nginx(), MatchKind::no_match, "other unit"},
+        {"unit:nginx.service", process("nginx", "/usr/sbin/nginx"), MatchKind::no_match, "no unit"},
+        {"cmdline:master process", nginx(), MatchKind::matched, "regex searches"},
+        {"cmdline:^nginx: master", nginx(), MatchKind::matched, "anchored regex"},
+        {"cmdline:^master", nginx(), MatchKind::no_match, "anchor respected"},
+        {"cmdline:worker", nginx(), MatchKind::no_match, "regex not found"},
+        {"cmdline:daemon (on|off);", nginx(), MatchKind::matched, "ECMAScript alternation"},
+        {"exe:/usr/sbin/nginx+user:root", nginx(), MatchKind::matched, "conjunction holds"},
+        {"exe:/usr/sbin/nginx+user:www-data", nginx(), MatchKind::no_match, "one part fails"},
+        {"user:www-data+exe:/usr/sbin/nginx", nginx(), MatchKind::no_match, "order irrelevant"},
+        {"nginx+unit:nginx.service", nginx(), MatchKind::matched, "name and unit"},
+        {"nginx+unit:nginx.service", unreadable_executable("nginx"), MatchKind::matched_by_comm,
+         "conjunction with comm fallback says so"},
+        {"nginx+user:33", unreadable_executable("nginx"), MatchKind::no_match,
+         "comm fallback does not rescue a failing user"},
+        {"name:nginx+user:root", spoofed(), MatchKind::no_match, "impostor runs as mallory"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.entry + " vs pid " + std::to_string(c.holder.pid) + " (" + c.why + ")");
+        EXPECT_EQ(AllowEntry::parse(c.entry).match(c.holder), c.expected);
+    }
+}
+
+TEST(AllowEntry, IsUserOnly) {
+    EXPECT_TRUE(AllowEntry::parse("user:root").is_user_only());
+    EXPECT_TRUE(AllowEntry::parse("user:0").is_user_only());
+    EXPECT_TRUE(AllowEntry::parse("user:0+user:root").is_user_only());
+    EXPECT_FALSE(AllowEntry::parse("user:root+nginx").is_user_only());
+    EXPECT_FALSE(AllowEntry::parse("nginx").is_user_only());
+    EXPECT_FALSE(AllowEntry::parse("exe:/usr/sbin/nginx").is_user_only());
+    EXPECT_FALSE(AllowEntry::parse("name:user").is_user_only());
+    EXPECT_FALSE(AllowEntry::parse("unit:user.service").is_user_only());
+}
+
+TEST(AllowEntry, MatchesSocketOwner) {
+    const auto socket =
+        test_support::listener(Transport::udp, "0.0.0.0", 53, false, 7, 33, "www-data");
+    const std::pair<std::string, bool> cases[] = {
+        {"user:www-data", true},
+        {"user:33", true},
+        {"user:33+user:www-data", true},
+        {"user:root", false},
+        {"user:0", false},
+        {"user:33+user:root", false},
+        // Entries that ask for more than the user cannot be decided from the socket owner.
+        {"user:33+nginx", false},
+        {"nginx", false},
+        {"name:www-data", false},
+    };
+    for (const auto& [text, expected] : cases) {
+        SCOPED_TRACE(text);
+        EXPECT_EQ(AllowEntry::parse(text).matches_socket_owner(socket), expected);
+    }
+}
+
+}  // namespace
+}  // namespace port_owner

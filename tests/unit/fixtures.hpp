@@ -1,0 +1,131 @@
+#pragma once
+
+// Small builders shared by the unit tests: listeners, processes and observed listeners as the
+// inventory would report them. No OS access.
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ip_address.hpp"
+#include "core/socket_model.hpp"
+
+namespace port_owner::test_support {
+
+inline IpAddress address(std::string_view text) {
+    const auto parsed = IpAddress::parse(text);
+    if (!parsed) {
+        throw std::invalid_argument("test fixture: bad address " + std::string(text));
+    }
+    return *parsed;
+}
+
+inline Listener listener(Transport transport, std::string_view bind_address, std::uint16_t port,
+                         bool v6only = false, std::uint64_t inode = 1000,
+                         std::uint32_t socket_uid = 0, std::string socket_user = "root") {
+    Listener socket;
+    socket.transport = transport;
+    socket.address = address(bind_address);
+    socket.port = port;
+    socket.v6only = v6only;
+    socket.inode = inode;
+    socket.socket_uid = socket_uid;
+    socket.socket_user = std::move(socket_user);
+    return socket;
+}
+
+inline Listener tcp(std::string_view bind_address, std::uint16_t port, bool v6only = false) {
+    return listener(Transport::tcp, bind_address, port, v6only);
+}
+
+inline Listener udp(std::string_view bind_address, std::uint16_t port, bool v6only = false) {
+    return listener(Transport::udp, bind_address, port, v6only);
+}
+
+inline ProcessIdentity process(std::string comm, std::optional<std::string> executable,
+                               int pid = 100, std::uint32_t uid = 0, std::string user = "root") {
+    ProcessIdentity identity;
+    identity.pid = pid;
+    identity.parent_pid = 1;
+    identity.comm = std::move(comm);
+    identity.executable = std::move(executable);
+    identity.uid = uid;
+    identity.user = std::move(user);
+    identity.command_line = identity.executable.value_or(identity.comm);
+    return identity;
+}
+
+inline ProcessIdentity nginx(int pid = 901) {
+    auto identity = process("nginx", "/usr/sbin/nginx", pid);
+    identity.command_line =
+        "nginx: master process /usr/sbin/nginx -g daemon on; master_process on;";
+    identity.unit = "nginx.service";
+    return identity;
+}
+
+inline ObservedListener observed(Listener socket, std::vector<ProcessIdentity> holders = {},
+                                 bool holders_complete = true, std::string problem = {}) {
+    ObservedListener result;
+    result.socket = std::move(socket);
+    result.holders = std::move(holders);
+    result.holders_complete = holders_complete;
+    result.attribution_problem = std::move(problem);
+    return result;
+}
+
+// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points above
+// U+10FFFF).
+inline bool is_valid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        std::size_t length = 0;
+        std::uint32_t code_point = 0;
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        } else if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+            code_point = lead & 0x1Fu;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            code_point = lead & 0x0Fu;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            code_point = lead & 0x07u;
+        } else {
+            return false;
+        }
+        if (i + length > text.size()) {
+            return false;
+        }
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0u) != 0x80u) {
+                return false;
+            }
+            code_point = (code_point << 6) | (next & 0x3Fu);
+        }
+        if ((length == 3 && code_point < 0x800) || (length == 4 && code_point < 0x10000) ||
+            (code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF) {
+            return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
+inline std::vector<std::string> split_lines(std::string_view text) {
+    std::vector<std::string> lines;
+    while (!text.empty()) {
+        const auto newline = text.find('\n');
+        lines.emplace_back(text.substr(0, newline));
+        text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    }
+    return lines;
+}
+
+}  // namespace port_owner::test_support

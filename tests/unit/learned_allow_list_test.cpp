@@ -1,0 +1,174 @@
+// --learn: the allow-list written for the listeners present, read back, judges them OK.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/allow_entry.hpp"
+#include "core/allow_list_file.hpp"
+#include "core/learned_allow_list.hpp"
+#include "core/verdict.hpp"
+#include "fixtures.hpp"
+
+namespace port_owner {
+namespace {
+
+using namespace test_support;
+
+const PortRange ephemeral{32768, 60999};
+
+TEST(ExecutablePattern, Table) {
+    const std::pair<std::string, std::string> cases[] = {
+        {"/usr/sbin/nginx", "/usr/sbin/nginx"},
+        {"/opt/my app/bin/server", "/opt/my app/bin/server"},
+        {"/opt/x#y", "/opt/x?y"},
+        {"/opt/x+y", "/opt/x?y"},
+        {"/opt/x*y", "/opt/x\\*y"},
+        {"/opt/x?y", "/opt/x\\?y"},
+        {"/opt/[x]", "/opt/\\[x]"},
+        {"/opt/back\\slash", "/opt/back\\\\slash"},
+        {"/opt/x\n", "/opt/x?"},
+        {"/opt/x\ty", "/opt/x?y"},
+        {"/opt/trailing ", "/opt/trailing?"},
+        {"/opt/a=b;c", "/opt/a=b;c"},
+    };
+    for (const auto& [path, expected] : cases) {
+        SCOPED_TRACE(path);
+        EXPECT_EQ(executable_pattern(path), expected);
+    }
+}
+
+const std::vector<std::string> awkward_paths{
+    "/usr/sbin/nginx",
+    "/opt/my app/bin/server",
+    "/opt/vendor/bin/daemon#2",
+    "/opt/c++/bin/srv+x",
+    "/opt/glob/*star*/x?[a]",
+    "/opt/back\\slash\\",
+    "/opt/ends with space ",
+    "/opt/new\nline",
+    "/opt/equals=and;semicolon",
+    "/opt/caf\xc3\xa9/\xff\xfe",
+    "/opt/ # looks like a comment",
+};
+
+TEST(ExecutablePattern, AllowEntryMatchesThePathItCameFrom) {
+    for (const auto& path : awkward_paths) {
+        SCOPED_TRACE(path);
+        const auto entry = AllowEntry::parse("exe:" + executable_pattern(path));
+        EXPECT_EQ(entry.match(process("x", path)), MatchKind::matched);
+        EXPECT_EQ(entry.match(process("x", path + "x")), MatchKind::no_match);
+    }
+}
+
+std::vector<ObservedListener> present_listeners() {
+    std::vector<ObservedListener> listeners;
+    std::uint16_t port = 1000;
+    int pid = 2000;
+    for (const auto& path : awkward_paths) {
+        listeners.push_back(
+            observed(tcp("0.0.0.0", port++), {process("whatever", path, pid++, 0, "root")}));
+    }
+    // The same program on IPv4 and IPv6, a prefork server with two holders.
+    listeners.push_back(observed(tcp("0.0.0.0", 80), {nginx(10), nginx(11)}));
+    listeners.push_back(observed(tcp("::", 80, true), {nginx(10), nginx(11)}));
+    // UDP, an unidentified listener, an unreadable executable, and an ephemeral port.
+    listeners.push_back(observed(
+        udp("127.0.0.53", 53), {process("systemd-resolve", "/usr/lib/systemd/systemd-resolved", 312,
+                                        991, "systemd-resolve")}));
+    auto hidden = listener(Transport::tcp, "127.0.0.1", 5432, false, 77, 112, "postgres");
+    listeners.push_back(observed(hidden, {}, true, "no process holds the socket"));
+    listeners.push_back(
+        observed(tcp("0.0.0.0", 6000), {process("Xorg", std::nullopt, 900, 1000, "alice")}));
+    listeners.push_back(observed(udp("0.0.0.0", 41234), {process("chrome", "/opt/google/chrome")}));
+    return listeners;
+}
+
+TEST(LearnedAllowList, ReadBackGivesOkForTheSameListeners) {
+    const auto listeners = present_listeners();
+    const auto text = format_learned_allow_list(listeners, ephemeral);
+    SCOPED_TRACE(text);
+    const auto file = parse_allow_list(text, "learned.ini");
+    // One rule per protocol and port.
+    EXPECT_EQ(file.rules.size(), awkward_paths.size() + 5);
+    StateDefaults defaults;
+    defaults.missing = file.defaults.missing.value_or(defaults.missing);
+    defaults.unexpected = file.defaults.unexpected.value_or(defaults.unexpected);
+    defaults.unattributed = file.defaults.unattributed.value_or(defaults.unattributed);
+    const auto verdict = evaluate(file.rules, listeners, defaults);
+    EXPECT_EQ(verdict.overall, State::ok);
+    for (const auto& finding : verdict.findings) {
+        EXPECT_EQ(finding.outcome, Outcome::ok)
+            << finding.rule->label() << " " << outcome_name(finding.outcome);
+        EXPECT_FALSE(finding.listeners.empty()) << finding.rule->label();
+    }
+    EXPECT_TRUE(verdict.unlisted.empty());
+}
+
+TEST(LearnedAllowList, ReadBackStillCatchesAnImpostor) {
+    const auto listeners = present_listeners();
+    const auto file = parse_allow_list(format_learned_allow_list(listeners, ephemeral), "l.ini");
+    auto changed = listeners;
+    for (auto& listener : changed) {
+        for (auto& holder : listener.holders) {
+            if (holder.executable) {
+                *holder.executable = "/tmp/impostor";
+            }
+        }
+    }
+    const auto verdict = evaluate(file.rules, changed, {});
+    EXPECT_EQ(verdict.overall, State::critical);
+    EXPECT_EQ(verdict.count(Outcome::unexpected), awkward_paths.size() + 3);
+}
+
+TEST(LearnedAllowList, SectionsPerProtocolAndPort) {
+    const auto file =
+        parse_allow_list(format_learned_allow_list(present_listeners(), ephemeral), "l.ini");
+    std::vector<std::string> labels;
+    for (const auto& rule : file.rules) {
+        labels.push_back(rule.label());
+    }
+    // TCP first, then UDP, each by port.
+    const std::vector<std::string> tail{"tcp/5432", "tcp/6000", "udp/53", "udp/41234"};
+    ASSERT_GE(labels.size(), tail.size() + 1);
+    EXPECT_EQ(labels.front(), "tcp/80");
+    EXPECT_EQ(std::vector<std::string>(labels.end() - 4, labels.end()), tail);
+}
+
+TEST(LearnedAllowList, EphemeralPortsAreNotRequired) {
+    const auto file =
+        parse_allow_list(format_learned_allow_list(present_listeners(), ephemeral), "l.ini");
+    for (const auto& rule : file.rules) {
+        SCOPED_TRACE(rule.label());
+        EXPECT_EQ(rule.required, !ephemeral.contains(rule.spec.ports.low));
+    }
+}
+
+TEST(LearnedAllowList, UnidentifiedListenersAreAllowedByTheirSocketOwner) {
+    const auto file =
+        parse_allow_list(format_learned_allow_list(present_listeners(), ephemeral), "l.ini");
+    for (const auto& rule : file.rules) {
+        if (rule.label() == "tcp/5432") {
+            ASSERT_EQ(rule.allow.size(), 1u);
+            EXPECT_EQ(rule.allow[0].text(), "user:112");
+        }
+        if (rule.label() == "tcp/6000") {
+            ASSERT_EQ(rule.allow.size(), 1u);
+            EXPECT_EQ(rule.allow[0].text(), "user:1000");
+        }
+        if (rule.label() == "tcp/80") {
+            ASSERT_EQ(rule.allow.size(), 1u) << "prefork holders share one entry";
+            EXPECT_EQ(rule.allow[0].text(), "exe:/usr/sbin/nginx");
+        }
+    }
+}
+
+TEST(LearnedAllowList, NoListenersStillParses) {
+    const auto file = parse_allow_list(format_learned_allow_list({}, ephemeral), "l.ini");
+    EXPECT_TRUE(file.rules.empty());
+    EXPECT_EQ(file.defaults.missing, State::critical);
+}
+
+}  // namespace
+}  // namespace port_owner

@@ -1,0 +1,400 @@
+// The verdict (design.md §6): each rule's outcome and state, the overall state, the order of the
+// findings and the unlisted listeners.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/rule.hpp"
+#include "core/verdict.hpp"
+#include "fixtures.hpp"
+
+namespace port_owner {
+namespace {
+
+using namespace test_support;
+
+Rule rule(std::string_view text, StateOverrides states = {}, bool required = true) {
+    auto result = parse_rule_argument(text);
+    result.states = states;
+    result.required = required;
+    return result;
+}
+
+ObservedListener unidentified(Listener socket, std::uint32_t uid, std::string user) {
+    socket.socket_uid = uid;
+    socket.socket_user = std::move(user);
+    return observed(socket, {}, false, "no permission to read the fds of other users' processes");
+}
+
+struct Scenario {
+    std::string name;
+    Rule rule;
+    std::vector<ObservedListener> listeners;
+    StateDefaults defaults;
+    Outcome outcome;
+    State state;
+};
+
+void PrintTo(const Scenario& scenario, std::ostream* out) {
+    *out << scenario.name;
+}
+
+class VerdictScenario : public ::testing::TestWithParam<Scenario> {};
+
+TEST_P(VerdictScenario, GivesTheExpectedFinding) {
+    const auto& s = GetParam();
+    const std::vector<Rule> rules{s.rule};
+    const auto verdict = evaluate(rules, s.listeners, s.defaults);
+    ASSERT_EQ(verdict.findings.size(), 1u);
+    const auto& finding = verdict.findings[0];
+    EXPECT_EQ(finding.rule, &rules[0]);
+    EXPECT_EQ(finding.outcome, s.outcome) << outcome_name(finding.outcome);
+    EXPECT_EQ(finding.state, s.state) << state_word(finding.state);
+    EXPECT_EQ(verdict.overall, s.state);
+    EXPECT_EQ(verdict.count(s.outcome), 1u);
+    if (s.outcome == Outcome::unexpected) {
+        EXPECT_FALSE(finding.culprits.empty());
+    } else {
+        EXPECT_TRUE(finding.culprits.empty());
+    }
+    if (s.outcome == Outcome::unattributed) {
+        EXPECT_FALSE(finding.unattributed.empty());
+    }
+    if (s.outcome == Outcome::missing) {
+        EXPECT_TRUE(finding.listeners.empty());
+    }
+}
+
+const StateDefaults defaults{};
+const StateDefaults lenient{State::warning, State::warning, State::ok};
+const StateOverrides no_overrides{};
+
+std::vector<ObservedListener> held_by(ProcessIdentity holder,
+                                      Listener socket = tcp("0.0.0.0", 80)) {
+    return {observed(socket, {std::move(holder)})};
+}
+
+const ProcessIdentity impostor = process("msproxy", "/opt/ms/msproxy", 4242);
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, VerdictScenario,
+    ::testing::Values(
+        Scenario{"ok", rule("80=nginx"), held_by(nginx()), defaults, Outcome::ok, State::ok},
+        Scenario{"ok_v6_dual_stack_for_v4_rule", rule("tcp4/80=nginx"),
+                 held_by(nginx(), tcp("::", 80, false)), defaults, Outcome::ok, State::ok},
+        Scenario{"missing_v6only_for_v4_rule", rule("tcp4/80=nginx"),
+                 held_by(nginx(), tcp("::", 80, true)), defaults, Outcome::missing,
+                 State::critical},
+        Scenario{
+            "missing_required", rule("80=nginx"), {}, defaults, Outcome::missing, State::critical},
+        Scenario{"missing_other_port_only", rule("80=nginx"), held_by(nginx(), tcp("0.0.0.0", 81)),
+                 defaults, Outcome::missing, State::critical},
+        Scenario{"missing_default_warning",
+                 rule("80=nginx"),
+                 {},
+                 lenient,
+                 Outcome::missing,
+                 State::warning},
+        Scenario{"missing_rule_overrides_default",
+                 rule("80=nginx", {State::unknown, {}, {}}),
+                 {},
+                 defaults,
+                 Outcome::missing,
+                 State::unknown},
+        Scenario{"missing_rule_override_ok",
+                 rule("80=nginx", {State::ok, {}, {}}),
+                 {},
+                 defaults,
+                 Outcome::missing,
+                 State::ok},
+        Scenario{"missing_not_required_is_ok",
+                 rule("80=nginx", {}, false),
+                 {},
+                 defaults,
+                 Outcome::ok,
+                 State::ok},
+        Scenario{"not_required_still_checks_holder", rule("80=nginx", {}, false), held_by(impostor),
+                 defaults, Outcome::unexpected, State::critical},
+        Scenario{"unexpected", rule("80=nginx"), held_by(impostor), defaults, Outcome::unexpected,
+                 State::critical},
+        Scenario{"unexpected_spoofed_comm", rule("80=nginx"),
+                 held_by(process("nginx", "/tmp/evil", 666)), defaults, Outcome::unexpected,
+                 State::critical},
+        Scenario{"unexpected_default_warning", rule("80=nginx"), held_by(impostor), lenient,
+                 Outcome::unexpected, State::warning},
+        Scenario{"unexpected_rule_override", rule("80=nginx", {{}, State::warning, {}}),
+                 held_by(impostor), defaults, Outcome::unexpected, State::warning},
+        Scenario{"unexpected_rule_override_beats_default",
+                 rule("80=nginx", {{}, State::critical, {}}), held_by(impostor), lenient,
+                 Outcome::unexpected, State::critical},
+        Scenario{"unexpected_with_allowed_holder_too",
+                 rule("80=nginx"),
+                 {observed(tcp("0.0.0.0", 80), {nginx(), impostor})},
+                 defaults,
+                 Outcome::unexpected,
+                 State::critical},
+        Scenario{
+            "unexpected_on_second_listener",
+            rule("80=nginx"),
+            {observed(tcp("0.0.0.0", 80), {nginx()}), observed(tcp("::", 80, true), {impostor})},
+            defaults,
+            Outcome::unexpected,
+            State::critical},
+        Scenario{"unexpected_beats_unattributed",
+                 rule("80=nginx"),
+                 {unidentified(tcp("::", 80, true), 0, "root"),
+                  observed(tcp("0.0.0.0", 80), {impostor})},
+                 defaults,
+                 Outcome::unexpected,
+                 State::critical},
+        Scenario{"unexpected_even_if_holders_incomplete",
+                 rule("80=nginx"),
+                 {observed(tcp("0.0.0.0", 80), {impostor}, false, "hidepid")},
+                 defaults,
+                 Outcome::unexpected,
+                 State::critical},
+        Scenario{"unattributed_no_holders",
+                 rule("80=nginx"),
+                 {unidentified(tcp("0.0.0.0", 80), 0, "root")},
+                 defaults,
+                 Outcome::unattributed,
+                 State::unknown},
+        Scenario{"unattributed_no_holders_complete_scan",
+                 rule("80=nginx"),
+                 {observed(tcp("0.0.0.0", 80))},
+                 defaults,
+                 Outcome::unattributed,
+                 State::unknown},
+        Scenario{"unattributed_default_ok",
+                 rule("80=nginx"),
+                 {unidentified(tcp("0.0.0.0", 80), 0, "root")},
+                 lenient,
+                 Outcome::unattributed,
+                 State::ok},
+        Scenario{"unattributed_rule_override",
+                 rule("80=nginx", {{}, {}, State::critical}),
+                 {unidentified(tcp("0.0.0.0", 80), 0, "root")},
+                 defaults,
+                 Outcome::unattributed,
+                 State::critical},
+        Scenario{"unattributed_user_entry_other_uid",
+                 rule("udp/53=user:bind"),
+                 {unidentified(udp("0.0.0.0", 53), 0, "root")},
+                 defaults,
+                 Outcome::unattributed,
+                 State::unknown},
+        Scenario{"ok_user_entry_matches_socket_uid_by_name",
+                 rule("udp/53=user:bind"),
+                 {unidentified(udp("0.0.0.0", 53), 108, "bind")},
+                 defaults,
+                 Outcome::ok,
+                 State::ok},
+        Scenario{"ok_user_entry_matches_socket_uid_by_number",
+                 rule("udp/53=user:108"),
+                 {unidentified(udp("0.0.0.0", 53), 108, "bind")},
+                 defaults,
+                 Outcome::ok,
+                 State::ok},
+        Scenario{"ok_one_user_only_entry_among_others",
+                 rule("udp/53=named,user:bind"),
+                 {unidentified(udp("0.0.0.0", 53), 108, "bind")},
+                 defaults,
+                 Outcome::ok,
+                 State::ok},
+        Scenario{"unattributed_user_plus_name_needs_the_process",
+                 rule("udp/53=named+user:bind"),
+                 {unidentified(udp("0.0.0.0", 53), 108, "bind")},
+                 defaults,
+                 Outcome::unattributed,
+                 State::unknown},
+        // --all-holders with some processes unreadable: judged on the identified holders (the
+        // report says the list may be incomplete), as the default mode judges one holder.
+        Scenario{"ok_holders_incomplete_judged_on_identified",
+                 rule("80=nginx"),
+                 {observed(tcp("0.0.0.0", 80), {nginx()}, false, "hidepid")},
+                 defaults,
+                 Outcome::ok,
+                 State::ok},
+        Scenario{
+            "unattributed_one_of_two_listeners",
+            rule("80=nginx"),
+            {observed(tcp("0.0.0.0", 80), {nginx()}), unidentified(tcp("::", 80, true), 0, "root")},
+            defaults,
+            Outcome::unattributed,
+            State::unknown},
+        Scenario{"ok_any_holder_rule_with_holder", rule("22"),
+                 held_by(process("dropbear", "/usr/sbin/dropbear"), tcp("0.0.0.0", 22)), defaults,
+                 Outcome::ok, State::ok},
+        Scenario{"ok_any_holder_rule_without_holder",
+                 rule("22"),
+                 {unidentified(tcp("0.0.0.0", 22), 0, "root")},
+                 defaults,
+                 Outcome::ok,
+                 State::ok},
+        Scenario{
+            "missing_any_holder_rule", rule("22"), {}, defaults, Outcome::missing, State::critical},
+        Scenario{"ok_range_rule",
+                 rule("8000-8010=java"),
+                 {observed(tcp("0.0.0.0", 8000), {process("java", "/usr/bin/java")}),
+                  observed(tcp("0.0.0.0", 8010), {process("java", "/usr/bin/java", 101)})},
+                 defaults,
+                 Outcome::ok,
+                 State::ok},
+        Scenario{"ok_wildcard_listener_for_address_rule", rule("tcp/127.0.0.1:8080=nginx"),
+                 held_by(nginx(), tcp("0.0.0.0", 8080)), defaults, Outcome::ok, State::ok},
+        Scenario{"udp_rule_ignores_tcp_listener", rule("udp/53=named"),
+                 held_by(impostor, tcp("0.0.0.0", 53)), defaults, Outcome::missing,
+                 State::critical}));
+
+TEST(Verdict, CulpritPointsAtTheListenerAndHolder) {
+    const std::vector<Rule> rules{rule("80=nginx")};
+    const std::vector<ObservedListener> listeners{
+        observed(tcp("0.0.0.0", 80), {nginx(), impostor})};
+    const auto verdict = evaluate(rules, listeners, {});
+    ASSERT_EQ(verdict.findings[0].culprits.size(), 1u);
+    EXPECT_EQ(verdict.findings[0].culprits[0].listener, &listeners[0]);
+    EXPECT_EQ(verdict.findings[0].culprits[0].holder, &listeners[0].holders[1]);
+    EXPECT_EQ(verdict.findings[0].listeners, std::vector<const ObservedListener*>{&listeners[0]});
+}
+
+TEST(Verdict, CommFallbackIsFlagged) {
+    const std::vector<Rule> rules{rule("80=nginx")};
+    const std::vector<ObservedListener> by_comm{
+        observed(tcp("0.0.0.0", 80), {process("nginx", std::nullopt)})};
+    const auto verdict = evaluate(rules, by_comm, {});
+    EXPECT_EQ(verdict.findings[0].outcome, Outcome::ok);
+    EXPECT_TRUE(verdict.findings[0].matched_by_comm);
+
+    const auto by_exe = evaluate(rules, held_by(nginx()), {});
+    EXPECT_FALSE(by_exe.findings[0].matched_by_comm);
+}
+
+TEST(State, SeverityOrderIsCriticalWarningUnknownOk) {
+    EXPECT_GT(severity(State::critical), severity(State::warning));
+    EXPECT_GT(severity(State::warning), severity(State::unknown));
+    EXPECT_GT(severity(State::unknown), severity(State::ok));
+    const State all[] = {State::ok, State::warning, State::critical, State::unknown};
+    for (const auto a : all) {
+        for (const auto b : all) {
+            const auto worse = worse_of(a, b);
+            EXPECT_TRUE(worse == a || worse == b);
+            EXPECT_GE(severity(worse), severity(a));
+            EXPECT_GE(severity(worse), severity(b));
+            EXPECT_EQ(worse, worse_of(b, a));
+        }
+    }
+    EXPECT_EQ(parse_state("warning"), State::warning);
+    EXPECT_EQ(parse_state("bogus"), std::nullopt);
+    EXPECT_EQ(state_word(State::unknown), "UNKNOWN");
+}
+
+// Four missing rules whose states come from per-rule overrides, in every order: the overall state
+// is the worst and the findings are sorted worst first, ties in rule order.
+TEST(Verdict, OverallStateAndOrderForEveryPermutation) {
+    std::vector<State> states{State::ok, State::unknown, State::warning, State::critical};
+    std::sort(states.begin(), states.end());
+    do {
+        std::vector<Rule> rules;
+        for (std::size_t i = 0; i < states.size(); ++i) {
+            rules.push_back(rule(std::to_string(1000 + i), {states[i], {}, {}}));
+        }
+        const auto verdict = evaluate(rules, {}, {});
+        std::string order;
+        for (const auto state : states) {
+            order += std::string(state_word(state)) + " ";
+        }
+        SCOPED_TRACE(order);
+        EXPECT_EQ(verdict.overall, State::critical);
+        ASSERT_EQ(verdict.findings.size(), 4u);
+        EXPECT_EQ(verdict.findings[0].state, State::critical);
+        EXPECT_EQ(verdict.findings[1].state, State::warning);
+        EXPECT_EQ(verdict.findings[2].state, State::unknown);
+        EXPECT_EQ(verdict.findings[3].state, State::ok);
+    } while (std::next_permutation(states.begin(), states.end()));
+}
+
+TEST(Verdict, OverallIsTheWorstPresent) {
+    struct Case {
+        std::vector<State> states;
+        State overall;
+    };
+    const Case cases[] = {
+        {{}, State::ok},
+        {{State::ok}, State::ok},
+        {{State::ok, State::unknown}, State::unknown},
+        {{State::unknown, State::warning}, State::warning},
+        {{State::warning, State::unknown, State::ok}, State::warning},
+        {{State::unknown, State::critical, State::warning}, State::critical},
+        {{State::unknown, State::unknown}, State::unknown},
+    };
+    for (const auto& c : cases) {
+        std::vector<Rule> rules;
+        for (std::size_t i = 0; i < c.states.size(); ++i) {
+            rules.push_back(rule(std::to_string(2000 + i), {c.states[i], {}, {}}));
+        }
+        SCOPED_TRACE(std::string("expect ") + std::string(state_word(c.overall)));
+        EXPECT_EQ(evaluate(rules, {}, {}).overall, c.overall);
+    }
+}
+
+TEST(Verdict, FindingsSortedWorstFirstKeepingRuleOrderForTies) {
+    const std::vector<Rule> rules{
+        rule("21=vsftpd"),                            // OK
+        rule("22=sshd"),                              // UNKNOWN (unattributed)
+        rule("23=telnetd"),                           // CRITICAL (missing)
+        rule("25=exim4"),                             // OK
+        rule("80=nginx"),                             // CRITICAL (unexpected)
+        rule("443=nginx", {{}, State::warning, {}}),  // WARNING (unexpected)
+    };
+    const std::vector<ObservedListener> listeners{
+        observed(tcp("0.0.0.0", 21), {process("vsftpd", "/usr/sbin/vsftpd", 10)}),
+        unidentified(tcp("0.0.0.0", 22), 0, "root"),
+        observed(tcp("0.0.0.0", 25), {process("exim4", "/usr/sbin/exim4", 11)}),
+        observed(tcp("0.0.0.0", 80), {impostor}),
+        observed(tcp("0.0.0.0", 443), {impostor}),
+    };
+    const auto verdict = evaluate(rules, listeners, {});
+    std::vector<std::string> order;
+    for (const auto& finding : verdict.findings) {
+        order.push_back(finding.rule->label() + " " + std::string(state_word(finding.state)));
+    }
+    EXPECT_EQ(order,
+              (std::vector<std::string>{"tcp/23 CRITICAL", "tcp/80 CRITICAL", "tcp/443 WARNING",
+                                        "tcp/22 UNKNOWN", "tcp/21 OK", "tcp/25 OK"}));
+    EXPECT_EQ(verdict.overall, State::critical);
+    EXPECT_EQ(verdict.count(Outcome::ok), 2u);
+    EXPECT_EQ(verdict.count(Outcome::missing), 1u);
+    EXPECT_EQ(verdict.count(Outcome::unexpected), 2u);
+    EXPECT_EQ(verdict.count(Outcome::unattributed), 1u);
+}
+
+TEST(Verdict, UnlistedListenersAreThoseNoRuleCovers) {
+    const std::vector<Rule> rules{rule("80=nginx"), rule("udp/53=named"),
+                                  rule("tcp/127.0.0.1:8080")};
+    const std::vector<ObservedListener> listeners{
+        observed(tcp("0.0.0.0", 80), {nginx()}),   // covered
+        observed(tcp("0.0.0.0", 22), {}),          // unlisted
+        observed(udp("127.0.0.53", 53), {}),       // covered
+        observed(tcp("0.0.0.0", 53), {}),          // unlisted: tcp, rule is udp
+        observed(tcp("127.0.0.2", 8080), {}),      // unlisted: other address
+        observed(tcp("127.0.0.1", 8080), {}),      // covered
+        observed(tcp("::", 80, true), {nginx()}),  // covered
+    };
+    const auto verdict = evaluate(rules, listeners, {});
+    EXPECT_EQ(verdict.unlisted,
+              (std::vector<const ObservedListener*>{&listeners[1], &listeners[3], &listeners[4]}));
+}
+
+TEST(Verdict, NoRulesIsOk) {
+    const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 22), {})};
+    const auto verdict = evaluate({}, listeners, {});
+    EXPECT_EQ(verdict.overall, State::ok);
+    EXPECT_TRUE(verdict.findings.empty());
+    EXPECT_EQ(verdict.unlisted.size(), 1u);
+}
+
+}  // namespace
+}  // namespace port_owner

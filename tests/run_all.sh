@@ -11,7 +11,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages=(cmake g++ make libboost-program-options-dev libfmt-dev libgtest-dev clang-format
-          iproute2 util-linux)
+          iproute2 util-linux libcap2-bin python3 perl
+          libmonitoring-plugin-perl python3-nagiosplugin
+          nagios4-core icinga2-bin icinga2-common locales)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
@@ -20,7 +22,15 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing: ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Engines' packages try to start services: there is no systemd here, and the tests start
+    # their own instances, so a refused start is fine.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+fi
+# A decimal-comma locale, to prove perfdata keeps '.' whatever the locale.
+if ! locale -a 2>/dev/null | grep -qi '^de_DE.utf8$'; then
+    sed -i 's/^# *de_DE.UTF-8 UTF-8/de_DE.UTF-8 UTF-8/' /etc/locale.gen
+    locale-gen >/dev/null
 fi
 
 build_dir=${BUILD_DIR:-build-tests}

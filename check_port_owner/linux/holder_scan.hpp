@@ -31,9 +31,9 @@ struct HolderScanResult {
 // expensive part of the check (one readlinkat per open fd on the host), so:
 // - the loop does no allocation and no stdio, and uses directory-relative calls;
 // - unless every holder is wanted, it stops as soon as each inode has one identified holder, and
-//   visits first the processes most likely to hold one: those whose user owns a wanted socket,
-//   then the rest, each group from the fewest open fds up (daemons hold few fds and open their
-//   listeners early; the busy processes with thousands of fds rarely listen);
+//   visits first the processes cheapest to search and likeliest to hold one: few open fds
+//   (daemons hold few and open their listeners early; busy processes with thousands of fds
+//   rarely listen), with a preference for the users that own the wanted sockets;
 // - the processes are shared among a few threads, since the kernel work per fd is independent.
 HolderScanResult scan_holders(const HolderScanRequest& request);
 

@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "core/holder_description.hpp"
+#include "core/text_escape.hpp"
+
 namespace port_owner {
 
 std::string executable_pattern(const std::string& path) {
@@ -29,8 +32,22 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
                                       const PortRange& ephemeral_ports) {
     // Keyed by (protocol, port) so the file lists TCP then UDP, each by port.
     std::map<std::pair<Transport, std::uint16_t>, std::set<std::string>> allow_by_port;
+    // What was seen, as comments, so the admin can review the file before trusting it.
+    std::map<std::pair<Transport, std::uint16_t>, std::set<std::string>> seen_by_port;
     for (const auto& listener : listeners) {
-        auto& allow = allow_by_port[{listener.socket.transport, listener.socket.port}];
+        const std::pair key{listener.socket.transport, listener.socket.port};
+        auto& allow = allow_by_port[key];
+        auto& seen = seen_by_port[key];
+        if (listener.holders.empty()) {
+            seen.insert(fmt::format("{} socket owner {}, holder not identified",
+                                    describe_address(listener.socket, false),
+                                    escape_text(listener.socket.socket_user, 64)));
+        }
+        for (const auto& holder : listener.holders) {
+            seen.insert(fmt::format("{} {} user {}", describe_address(listener.socket, false),
+                                    escape_text(holder.display_name(), 64),
+                                    escape_text(holder.user, 64)));
+        }
         for (const auto& holder : listener.holders) {
             if (holder.executable) {
                 allow.insert("exe:" + executable_pattern(*holder.executable));
@@ -52,6 +69,9 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
     for (const auto& [key, allow] : allow_by_port) {
         const auto& [transport, port] = key;
         text += fmt::format("\n[{}/{}]\n", transport_name(transport), port);
+        for (const auto& line : seen_by_port[key]) {
+            text += fmt::format("# {}\n", line);
+        }
         if (ephemeral_ports.contains(port)) {
             text += "required = no  # in the ephemeral port range: likely short-lived\n";
         }

@@ -90,6 +90,21 @@ int check(const CommandLine& command_line) {
     return static_cast<int>(verdict.overall);
 }
 
+// Options read from --extra-opts files end up in error messages ("unrecognised option
+// '--KEY=VALUE'", "invalid port 'VALUE'"). With privilege the files might not be the caller's to
+// read, so the details are withheld and only the files are named.
+std::vector<std::string> files_to_withhold;
+
+std::string describe_input_error(const InputError& error) {
+    if (files_to_withhold.empty()) {
+        return error.what();
+    }
+    return fmt::format(
+        "invalid options (from --extra-opts {} or the command line); details withheld when "
+        "running with privilege",
+        fmt::join(files_to_withhold, ", "));
+}
+
 // Every failure of the tool itself is UNKNOWN with one line on stdout; stderr stays empty
 // because Icinga 2 would mix it into the output.
 template <typename Action>
@@ -97,7 +112,7 @@ int answering_failures(Action&& action) {
     try {
         return action();
     } catch (const InputError& error) {
-        print(format_tool_failure(error.what()));
+        print(format_tool_failure(describe_input_error(error)));
     } catch (const InventoryError& error) {
         print(format_tool_failure(fmt::format("cannot list listeners: {}", error.what())));
     } catch (const std::exception& error) {
@@ -113,7 +128,11 @@ int answering_failures(Action&& action) {
 int main(int argc, char** argv) {
     CommandLine command_line;
     const int parse_result = answering_failures([&] {
-        const auto arguments = expand_extra_opts(argc, argv);
+        const auto expanded = expand_extra_opts(argc, argv);
+        if (linux_os::caller_is_less_privileged()) {
+            files_to_withhold = expanded.files;
+        }
+        const auto& arguments = expanded.arguments;
         command_line =
             parse_command_line(std::vector<std::string>(arguments.begin() + 1, arguments.end()));
         return 0;

@@ -81,9 +81,10 @@ std::string describe_read_error(int error) {
     }
 }
 
-std::vector<std::string> arguments_from(std::string_view value) {
+std::vector<std::string> arguments_from(std::string_view value, std::vector<std::string>& files) {
     const auto reference = parse_extra_opts_reference(value, plugin_name);
     const auto file = reference.file ? *reference.file : find_default_file();
+    files.push_back(file);
     std::string text;
     if (const int error = linux_os::read_caller_file(file, text, max_extra_opts_bytes);
         error != 0) {
@@ -100,7 +101,8 @@ std::vector<std::string> arguments_from(std::string_view value) {
 
 }  // namespace
 
-std::vector<std::string> expand_extra_opts(int argc, const char* const* argv) {
+ExpandedArguments expand_extra_opts(int argc, const char* const* argv) {
+    ExpandedArguments result;
     std::vector<std::string> from_files;
     std::vector<std::string> rest;
     for (int i = 1; i < argc; ++i) {
@@ -110,19 +112,21 @@ std::vector<std::string> expand_extra_opts(int argc, const char* const* argv) {
             break;
         }
         if (argument == option_name) {
-            const auto added = arguments_from("");
+            const auto added = arguments_from("", result.files);
             from_files.insert(from_files.end(), added.begin(), added.end());
         } else if (argument.starts_with(option_name) && argument[option_name.size()] == '=') {
-            const auto added = arguments_from(argument.substr(option_name.size() + 1));
+            const auto added =
+                arguments_from(argument.substr(option_name.size() + 1), result.files);
             from_files.insert(from_files.end(), added.begin(), added.end());
         } else {
             rest.emplace_back(argument);
         }
     }
-    std::vector<std::string> expanded{argc > 0 ? argv[0] : std::string(plugin_name)};
+    auto& expanded = result.arguments;
+    expanded.push_back(argc > 0 ? argv[0] : std::string(plugin_name));
     expanded.insert(expanded.end(), from_files.begin(), from_files.end());
     expanded.insert(expanded.end(), rest.begin(), rest.end());
-    return expanded;
+    return result;
 }
 
 }  // namespace port_owner

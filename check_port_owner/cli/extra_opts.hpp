@@ -10,7 +10,11 @@ namespace port_owner {
 // line, in order, so the command line wins for single-valued options and repeatable ones add up.
 // Without @FILE the standard search path is used; MP_CONFIG_FILE and NAGIOS_CONFIG_PATH are
 // ignored when running with privilege on someone's behalf. Throws InputError when a file or
-// section is missing or malformed. Returns the new argument vector, program name first.
-std::vector<std::string> expand_extra_opts(int argc, const char* const* argv);
+// section is missing or malformed.
+struct ExpandedArguments {
+    std::vector<std::string> arguments;  // program name first
+    std::vector<std::string> files;      // the extra-opts files that were read
+};
+ExpandedArguments expand_extra_opts(int argc, const char* const* argv);
 
 }  // namespace port_owner

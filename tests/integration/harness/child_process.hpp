@@ -20,8 +20,8 @@ struct ChildDescriptors {
     std::optional<int> fd3{};
 };
 
-// A user to run the child as: the child clears its supplementary groups and sets its real, effective
-// and saved gid and uid before exec, as `setpriv --reuid --regid --clear-groups` would.
+// A user to run the child as: the child clears its supplementary groups and sets its real,
+// effective and saved gid and uid before exec, as `setpriv --reuid --regid --clear-groups` would.
 struct ChildIdentity {
     uid_t uid;
     gid_t gid;

@@ -18,6 +18,8 @@ namespace {
     throw std::system_error(errno, std::generic_category(), what);
 }
 
+}  // namespace
+
 // std::filesystem::copy_file does not promise O_CLOEXEC; a descriptor of the copy leaking into a
 // child would make exec of the copy fail with ETXTBSY.
 void copy_executable(const std::filesystem::path& from, const std::filesystem::path& to) {
@@ -41,8 +43,6 @@ void copy_executable(const std::filesystem::path& from, const std::filesystem::p
             break;
     }
 }
-
-}  // namespace
 
 HolderExecutables::HolderExecutables(std::filesystem::path directory)
     : directory_(std::move(directory)) {}

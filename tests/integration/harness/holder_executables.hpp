@@ -7,6 +7,11 @@
 
 namespace integration {
 
+// Copies the executable `from` to the new file `to` (mode 0755, which must not exist yet) without
+// leaking a descriptor of the copy into children started meanwhile (exec of it would fail with
+// ETXTBSY). Throws std::system_error.
+void copy_executable(const std::filesystem::path& from, const std::filesystem::path& to);
+
 // Copies of port_holder under the names a test needs (nginx, msproxy, evil, ...). The plugin names
 // a holder by the basename of the real path of /proc/PID/exe, so each name must be a distinct file,
 // not a symlink.

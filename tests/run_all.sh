@@ -13,7 +13,8 @@ fi
 packages=(cmake g++ make libboost-program-options-dev libfmt-dev libgtest-dev clang-format
           iproute2 util-linux libcap2-bin python3 perl
           libmonitoring-plugin-perl python3-nagiosplugin
-          nagios4-core icinga2-bin icinga2-common locales net-tools lsof)
+          nagios4-core icinga2-bin icinga2-common locales net-tools lsof
+          lintian rpm dpkg-dev man-db)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <exception>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -58,13 +59,19 @@ void stall_if_asked() {
 void stall_if_asked() {}
 #endif
 
+void drop_privilege_or_stop() {
+    if (!linux_os::drop_all_privilege()) {
+        throw std::runtime_error("cannot give up privileges after the scan");
+    }
+}
+
 int check(const CommandLine& command_line) {
     const auto configuration = load_configuration(command_line);
     linux_os::LinuxInventory inventory(command_line.listener_source);
 
     if (command_line.learn) {
         const auto listeners = inventory.observe(query_for_rules({}, true, true));
-        linux_os::drop_all_privilege();
+        drop_privilege_or_stop();
         print(format_learned_allow_list(listeners, inventory.ephemeral_ports()));
         return 0;
     }
@@ -78,7 +85,7 @@ int check(const CommandLine& command_line) {
     const auto listeners = inventory.observe(
         query_for_rules(configuration.rules, every_listener, command_line.all_holders));
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-    linux_os::drop_all_privilege();
+    drop_privilege_or_stop();
 
     auto verdict = evaluate(configuration.rules, listeners, configuration.defaults);
     apply_unlisted_policy(verdict, configuration.unlisted);

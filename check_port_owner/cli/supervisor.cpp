@@ -67,7 +67,11 @@ int run_supervised(unsigned timeout_seconds, const std::function<int()>& check) 
         ::_exit(check());
     }
     write_end.reset();
-    linux_os::drop_all_privilege();
+    if (!linux_os::drop_all_privilege()) {
+        ::kill(child, SIGKILL);
+        write_all(format_tool_failure("internal error: cannot give up privileges"));
+        return 3;
+    }
 
     std::string output;
     char buffer[8192];

@@ -12,6 +12,8 @@
 namespace port_owner {
 namespace {
 
+constexpr std::size_t max_regex_length = 1024;
+
 std::optional<std::uint32_t> parse_uid(std::string_view text) {
     std::uint32_t uid = 0;
     const auto* end = text.data() + text.size();
@@ -62,6 +64,12 @@ AllowCondition parse_condition(std::string_view text, std::string_view whole_ent
         condition.uid = parse_uid(value);
     }
     if (condition.kind == AllowCondition::Kind::command_line) {
+        // libstdc++ compiles regexes recursively: a deeply nested pattern from a hostile or broken
+        // config would exhaust the stack. No real command-line pattern needs more than this.
+        if (value.size() > max_regex_length) {
+            throw InputError(fmt::format(
+                "invalid allow entry: cmdline: pattern longer than {} bytes", max_regex_length));
+        }
         try {
             condition.regex =
                 std::make_shared<const std::regex>(condition.value, std::regex::ECMAScript);

@@ -239,16 +239,17 @@ void lower_scan_capabilities() {
     }
 }
 
-void drop_all_privilege() {
+bool drop_all_privilege() {
     const auto who = caller();
     if (::geteuid() == 0 && who.uid != 0) {
         // setuid root or sudo: become the caller entirely (groups first, while still root).
         const gid_t group = who.gid;
-        ::setgroups(1, &group);
-        ::setresgid(who.gid, who.gid, who.gid);
-        ::setresuid(who.uid, who.uid, who.uid);
+        if (::setgroups(1, &group) != 0 || ::setresgid(who.gid, who.gid, who.gid) != 0 ||
+            ::setresuid(who.uid, who.uid, who.uid) != 0) {
+            return false;
+        }
     }
-    set_capabilities(0, 0, 0);
+    return set_capabilities(0, 0, 0);
 }
 
 }  // namespace port_owner::linux_os

@@ -39,9 +39,10 @@ bool has_scan_capabilities();
 // Clears the effective set again (permitted kept for a later scan).
 void lower_scan_capabilities();
 
-// Irreversibly gives up every privilege before output is formatted: a setuid-root run switches
-// all uids and gids to the caller's; then effective, permitted and inheritable capability sets
-// are emptied. Failures are ignored on purpose: they can only leave us with less privilege.
-void drop_all_privilege();
+// Irreversibly gives up every privilege before output is formatted: a run as root on someone's
+// behalf (setuid, sudo) switches all uids and gids to the caller's; then the effective, permitted
+// and inheritable capability sets are emptied. False when any step failed: the caller must then
+// stop, since it may still hold privilege.
+[[nodiscard]] bool drop_all_privilege();
 
 }  // namespace port_owner::linux_os

@@ -83,7 +83,9 @@ ReplyProgress parse_sock_diag_datagram(std::span<const std::uint8_t> datagram, T
             }
             if (header.nlmsg_type == NLMSG_ERROR) {
                 const int error = payload.size() >= sizeof(int) ? load<int>(payload) : -EIO;
-                progress.error = error < 0 ? -error : (error == 0 ? 0 : error);
+                // The kernel sends -errno; anything else (positive, or INT_MIN whose negation
+                // overflows) is a malformed reply, reported as a protocol error.
+                progress.error = error == 0 ? 0 : (error < 0 && error > -4096) ? -error : EPROTO;
                 progress.done = true;
                 return progress;
             }

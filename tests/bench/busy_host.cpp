@@ -172,7 +172,8 @@ void write_all(int fd, std::string_view text) {
 
 void log_line(const std::string& text) {
     const std::string line = "busy_host: " + text + "\n";
-    (void)::write(STDERR_FILENO, line.data(), line.size());
+    // A lost log line changes nothing; the result is deliberately unused.
+    [[maybe_unused]] const auto written = ::write(STDERR_FILENO, line.data(), line.size());
 }
 
 std::string read_small_file(const char* path) {
@@ -706,7 +707,7 @@ void Host::maybe_rewind_pids() const {
     }
     const int fd = ::open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
     if (fd >= 0) {
-        (void)::write(fd, "300", 3);
+        [[maybe_unused]] const auto written = ::write(fd, "300", 3);
         ::close(fd);
         log_line("pid counter near pid_max " + std::to_string(pid_max) +
                  ": restarted it at 300 so that pids increase while the host is built");
@@ -742,7 +743,7 @@ void Host::fork_filler(unsigned index, int ready_write) {
             log_line("filler " + std::to_string(index) + ": " + error.what());
             result = '-';
         }
-        (void)::write(3, &result, 1);
+        [[maybe_unused]] const auto written = ::write(3, &result, 1);
         ::close(3);
         if (result != '+') {
             ::_exit(1);

@@ -224,3 +224,18 @@ TEST(AllowEntry, MatchesSocketOwner) {
 
 }  // namespace
 }  // namespace port_owner
+
+namespace port_owner {
+namespace {
+
+TEST(AllowEntry, OverlongCommandLinePatternIsRejectedBeforeCompiling) {
+    // Found by fuzzing: std::regex compiles recursively, and 20000 nested groups overflow the
+    // stack. The length cap turns that into an input error.
+    const std::string nested = std::string(20000, '(') + "a" + std::string(20000, ')');
+    EXPECT_THROW(AllowEntry::parse("cmdline:" + nested), InputError);
+    EXPECT_NO_THROW(AllowEntry::parse("cmdline:" + std::string(1024, 'a')));
+    EXPECT_THROW(AllowEntry::parse("cmdline:" + std::string(1025, 'a')), InputError);
+}
+
+}  // namespace
+}  // namespace port_owner

@@ -37,6 +37,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <span>
 #include <vector>
@@ -359,6 +360,19 @@ TEST(SockDiagReply, ShortErrorAndAckMessages) {
     parse(ack, Transport::tcp, 107, &progress);
     EXPECT_TRUE(progress.done);
     EXPECT_EQ(progress.error, 0);
+}
+
+TEST(SockDiagReply, MalformedErrorCodesAreProtocolErrors) {
+    // Found by fuzzing: INT_MIN cannot be negated; a positive code is not an errno either.
+    for (const std::int32_t code : {std::numeric_limits<std::int32_t>::min(), 5, -5000}) {
+        SCOPED_TRACE(code);
+        auto reply = bytes_of(bad_bytecode_reply_0);
+        store<std::int32_t>(reply, NLMSG_HDRLEN, code);
+        ReplyProgress progress;
+        parse(reply, Transport::tcp, 107, &progress);
+        EXPECT_TRUE(progress.done);
+        EXPECT_EQ(progress.error, EPROTO);
+    }
 }
 
 TEST(SockDiagReply, ShortMessagesAndUnknownFamiliesAreSkipped) {

@@ -70,7 +70,6 @@ TEST_P(VerdictScenario, GivesTheExpectedFinding) {
 
 const StateDefaults defaults{};
 const StateDefaults lenient{State::warning, State::warning, State::ok};
-const StateOverrides no_overrides{};
 
 std::vector<ObservedListener> held_by(ProcessIdentity holder,
                                       Listener socket = tcp("0.0.0.0", 80)) {

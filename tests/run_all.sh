@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of check_port_owner on Debian 12: installs what is missing, builds with warnings
-# as errors, checks the formatting, then runs the unit and integration tests through ctest.
+# as errors, checks the formatting, runs every test through ctest (unit, integration, contract,
+# engines, benchmark smoke, packages), fuzzes each parser, and runs the whole suite again under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
 # Needs root: the integration tests put each scenario in a private network namespace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +16,7 @@ packages=(cmake g++ make libboost-program-options-dev libfmt-dev libgtest-dev cl
           iproute2 util-linux libcap2-bin python3 perl
           libmonitoring-plugin-perl python3-nagiosplugin
           nagios4-core icinga2-bin icinga2-common locales net-tools lsof
-          lintian rpm dpkg-dev man-db)
+          lintian rpm dpkg-dev man-db clang libclang-rt-14-dev)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
@@ -45,3 +47,9 @@ clang-format --dry-run -Werror "${sources[@]}"
 
 echo "== ctest"
 ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 300
+
+echo "== fuzzing (each target ${FUZZ_SECONDS:-60} s)"
+tests/fuzz/run_fuzzers.sh "$build_dir-fuzz" "${FUZZ_SECONDS:-60}"
+
+echo "== the whole test suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer"
+tests/sanitize/run_sanitized_tests.sh "$build_dir-sanitize"

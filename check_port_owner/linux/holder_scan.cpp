@@ -12,8 +12,11 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <numeric>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "linux/process_identity_reader.hpp"
@@ -80,6 +83,7 @@ std::uint64_t socket_inode_at(int directory_fd, const char* name, int& error) {
 
 struct ProcessToVisit {
     int pid = 0;
+    std::optional<std::uint32_t> euid;  // owner of /proc/PID; unknown in --all-holders mode
     bool owner_of_wanted_socket = false;
     std::uint64_t open_fds = 0;
 };
@@ -89,6 +93,10 @@ struct ProcessToVisit {
 // leaves the order of that group as listed).
 std::vector<ProcessToVisit> processes_in_visit_order(int proc_fd, std::vector<char>& buffer,
                                                      const HolderScanRequest& request) {
+    std::set<std::uint32_t> socket_uids;
+    for (const auto& socket : request.sockets) {
+        socket_uids.insert(socket.owner_uid);
+    }
     std::vector<ProcessToVisit> processes;
     const int self = static_cast<int>(::getpid());
     char path[32];
@@ -100,7 +108,8 @@ std::vector<ProcessToVisit> processes_in_visit_order(int proc_fd, std::vector<ch
         if (!request.all_holders) {
             struct stat status {};
             if (::fstatat(proc_fd, name, &status, 0) == 0) {
-                process.owner_of_wanted_socket = request.socket_uids.contains(status.st_uid);
+                process.euid = status.st_uid;
+                process.owner_of_wanted_socket = socket_uids.contains(status.st_uid);
             }
             std::snprintf(path, sizeof(path), "%d/fd", process.pid);
             if (::fstatat(proc_fd, path, &status, 0) == 0) {
@@ -132,16 +141,33 @@ std::vector<ProcessToVisit> processes_in_visit_order(int proc_fd, std::vector<ch
 // State shared by the scanning threads.
 class SharedScan {
   public:
-    SharedScan(const std::vector<std::uint64_t>& wanted, bool all_holders)
-        : wanted_(wanted),
-          has_holder_(wanted.size()),
-          all_holders_(all_holders),
-          without_holder_(wanted.size()) {}
+    SharedScan(const std::vector<WantedSocket>& sockets, bool all_holders)
+        : all_holders_(all_holders) {
+        for (const auto& socket : sockets) {
+            if (socket.inode != 0) {
+                wanted_.push_back(socket);
+            }
+        }
+        std::sort(wanted_.begin(), wanted_.end(),
+                  [](const auto& a, const auto& b) { return a.inode < b.inode; });
+        wanted_.erase(std::unique(wanted_.begin(), wanted_.end(),
+                                  [](const auto& a, const auto& b) { return a.inode == b.inode; }),
+                      wanted_.end());
+        has_holder_ = std::vector<std::atomic<bool>>(wanted_.size());
+        without_holder_ = wanted_.size();
+        for (const auto& socket : wanted_) {
+            ++pending_by_user_.try_emplace(socket.owner_uid, 0).first->second;
+        }
+    }
+
+    bool nothing_wanted() const { return wanted_.empty(); }
 
     // Index of `inode` among the wanted ones, or nullopt.
     std::optional<std::size_t> index_of(std::uint64_t inode) const {
-        const auto found = std::lower_bound(wanted_.begin(), wanted_.end(), inode);
-        if (found == wanted_.end() || *found != inode) {
+        const auto found = std::lower_bound(
+            wanted_.begin(), wanted_.end(), inode,
+            [](const WantedSocket& socket, std::uint64_t value) { return socket.inode < value; });
+        if (found == wanted_.end() || found->inode != inode) {
             return std::nullopt;
         }
         return static_cast<std::size_t>(found - wanted_.begin());
@@ -150,11 +176,23 @@ class SharedScan {
     void mark_found(std::size_t index) {
         if (!has_holder_[index].exchange(true)) {
             without_holder_.fetch_sub(1);
+            pending_by_user_.find(wanted_[index].owner_uid)->second.fetch_sub(1);
         }
     }
 
     // In the default mode the scan is over once every inode has a holder.
     bool done() const { return !all_holders_ && without_holder_.load() == 0; }
+
+    // A process of a user who owns wanted sockets, all of which already have a holder, can wait:
+    // the sockets still without one belong to other users. Processes of users who own no wanted
+    // socket never wait (a daemon that dropped privilege after bind is one of them).
+    bool can_wait(const ProcessToVisit& process) const {
+        if (all_holders_ || !process.euid) {
+            return false;
+        }
+        const auto found = pending_by_user_.find(*process.euid);
+        return found != pending_by_user_.end() && found->second.load() == 0;
+    }
 
     void record(std::uint64_t inode, const ProcessIdentity& identity) {
         std::lock_guard lock(mutex_);
@@ -173,10 +211,11 @@ class SharedScan {
     HolderScanResult take_result() { return std::move(result_); }
 
   private:
-    const std::vector<std::uint64_t>& wanted_;
+    std::vector<WantedSocket> wanted_;
     std::vector<std::atomic<bool>> has_holder_;
     const bool all_holders_;
-    std::atomic<std::size_t> without_holder_;
+    std::atomic<std::size_t> without_holder_{0};
+    std::map<std::uint32_t, std::atomic<std::size_t>> pending_by_user_;
     std::mutex mutex_;
     HolderScanResult result_;
 };
@@ -241,11 +280,8 @@ std::uint64_t socket_inode_from_link(std::string_view link) {
 }
 
 HolderScanResult scan_holders(const HolderScanRequest& request) {
-    std::vector<std::uint64_t> wanted = request.inodes;
-    std::sort(wanted.begin(), wanted.end());
-    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-    std::erase(wanted, 0u);
-    if (wanted.empty()) {
+    SharedScan shared(request.sockets, request.all_holders);
+    if (shared.nothing_wanted()) {
         return {};
     }
     UniqueFd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -257,30 +293,51 @@ HolderScanResult scan_holders(const HolderScanRequest& request) {
     std::vector<char> first_buffer(directory_buffer_bytes);
     const auto processes = processes_in_visit_order(proc.get(), first_buffer, request);
 
-    SharedScan shared(wanted, request.all_holders);
-    std::atomic<std::size_t> next{0};
-    const auto work = [&](std::vector<char>& buffer) {
-        while (!shared.done()) {
-            const auto i = next.fetch_add(1);
-            if (i >= processes.size()) {
-                return;
-            }
-            scan_process(proc.get(), processes[i].pid, buffer, shared);
-        }
-    };
     const auto hardware = std::max(1u, std::thread::hardware_concurrency());
     const auto threads = static_cast<unsigned>(
         std::min<std::size_t>({hardware, max_threads,
                                std::max<std::size_t>(1, processes.size() / processes_per_thread)}));
-    std::vector<std::thread> helpers;
     std::vector<std::vector<char>> buffers(threads > 1 ? threads - 1 : 0);
     for (auto& buffer : buffers) {
         buffer.resize(directory_buffer_bytes);
-        helpers.emplace_back([&work, &buffer] { work(buffer); });
     }
-    work(first_buffer);
-    for (auto& helper : helpers) {
-        helper.join();
+    // Visits `order` (indices into processes) on every thread; processes that can wait are set
+    // aside in `waiting` when allowed.
+    std::mutex waiting_mutex;
+    std::vector<std::size_t> waiting;
+    const auto visit_all = [&](const std::vector<std::size_t>& order, bool allow_waiting) {
+        std::atomic<std::size_t> next{0};
+        const auto work = [&](std::vector<char>& buffer) {
+            while (!shared.done()) {
+                const auto i = next.fetch_add(1);
+                if (i >= order.size()) {
+                    return;
+                }
+                const auto& process = processes[order[i]];
+                if (allow_waiting && shared.can_wait(process)) {
+                    std::lock_guard lock(waiting_mutex);
+                    waiting.push_back(order[i]);
+                    continue;
+                }
+                scan_process(proc.get(), process.pid, buffer, shared);
+            }
+        };
+        std::vector<std::thread> helpers;
+        for (auto& buffer : buffers) {
+            helpers.emplace_back([&work, &buffer] { work(buffer); });
+        }
+        work(first_buffer);
+        for (auto& helper : helpers) {
+            helper.join();
+        }
+    };
+    std::vector<std::size_t> order(processes.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    visit_all(order, true);
+    if (!shared.done() && !waiting.empty()) {
+        // The last pass: whoever was set aside, still cheapest first.
+        std::sort(waiting.begin(), waiting.end());
+        visit_all(waiting, false);
     }
     return shared.take_result();
 }

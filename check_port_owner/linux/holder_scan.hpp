@@ -3,7 +3,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string_view>
 #include <vector>
 
@@ -11,11 +10,15 @@
 
 namespace port_owner::linux_os {
 
-// What the holder scan looks for: socket inodes, and the uids the kernel gave as their owners
-// (processes of those users are visited first, since they most likely hold them).
+// A socket whose holders are wanted, with the uid the kernel gave as its owner (processes of that
+// user most likely hold it).
+struct WantedSocket {
+    std::uint64_t inode = 0;
+    std::uint32_t owner_uid = 0;
+};
+
 struct HolderScanRequest {
-    std::vector<std::uint64_t> inodes;
-    std::set<std::uint32_t> socket_uids;
+    std::vector<WantedSocket> sockets;
     bool all_holders = false;
 };
 
@@ -33,7 +36,8 @@ struct HolderScanResult {
 // - unless every holder is wanted, it stops as soon as each inode has one identified holder, and
 //   visits first the processes cheapest to search and likeliest to hold one: few open fds
 //   (daemons hold few and open their listeners early; busy processes with thousands of fds
-//   rarely listen), with a preference for the users that own the wanted sockets;
+//   rarely listen), with a preference for the users that own the wanted sockets; and once every
+//   socket of a user has a holder, that user's remaining processes wait for a last pass;
 // - the processes are shared among a few threads, since the kernel work per fd is independent.
 HolderScanResult scan_holders(const HolderScanRequest& request);
 

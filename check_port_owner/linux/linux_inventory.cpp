@@ -83,11 +83,10 @@ std::vector<ObservedListener> LinuxInventory::observe(const InventoryQuery& quer
 
     HolderScanRequest request;
     request.all_holders = query.all_holders;
-    request.inodes.reserve(listeners.size());
+    request.sockets.reserve(listeners.size());
     for (auto& listener : listeners) {
         listener.socket_user = user_names_.name(listener.socket_uid);
-        request.inodes.push_back(listener.inode);
-        request.socket_uids.insert(listener.socket_uid);
+        request.sockets.push_back({listener.inode, listener.socket_uid});
     }
     // The capabilities (if the package granted them) are effective for this walk only.
     raise_scan_capabilities();

@@ -1,0 +1,90 @@
+// The standard plugin options (plugin-contract.md, "Standard options"): --help, --version, -v and
+// a wrong option, each with the exit code and the stream discipline the engines rely on.
+
+#include "harness/plugin_assertions.hpp"
+#include "harness/plugin_output.hpp"
+#include "harness/plugin_run.hpp"
+#include "harness/port_owner_test.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace integration {
+namespace {
+
+using StandardOptions = PortOwnerTest;
+
+TEST_F(StandardOptions, HelpFitsEightyColumnsNamesEveryOptionAndExitsUnknown) {
+    for (const std::string flag : {"-h", "--help"}) {
+        SCOPED_TRACE(flag);
+        const ProgramRun run = run_plugin({flag});
+        ASSERT_EQ(run.exit_code, 3) << describe(run);
+        EXPECT_TRUE(run.err.empty()) << describe(run);
+        for (const auto& line : output_lines(run.out)) {
+            EXPECT_LE(line.size(), 80u) << "too wide: " << line;
+        }
+        for (const std::string expected :
+             {"--port", "--config", "--missing", "--unexpected", "--unattributed", "--warning",
+              "--critical", "--ignore", "--learn", "--all-holders", "--listener-source",
+              "--timeout", "--verbose", "--extra-opts", "--help", "--version",
+              // the states and the allow-entry kinds
+              "ok, warning, critical or unknown", "exe:PATH", "name:COMM", "user:NAME|UID",
+              "unit:UNIT", "cmdline:REGEX", "NAME"}) {
+            EXPECT_NE(run.out.find(expected), std::string::npos) << "help lacks " << expected;
+        }
+    }
+}
+
+TEST_F(StandardOptions, VersionIsOneLineAndExitsUnknown) {
+    for (const std::string flag : {"-V", "--version"}) {
+        SCOPED_TRACE(flag);
+        const ProgramRun run = run_plugin({flag});
+        EXPECT_EQ(run.exit_code, 3) << describe(run);
+        EXPECT_TRUE(run.err.empty()) << describe(run);
+        ASSERT_EQ(output_lines(run.out).size(), 1u) << describe(run);
+        EXPECT_TRUE(run.out.starts_with("check_port_owner v")) << describe(run);
+    }
+}
+
+TEST_F(StandardOptions, WrongOptionGivesOneUnknownLineWithAShortUsage) {
+    for (const std::vector<std::string>& arguments : {std::vector<std::string>{"--no-such-option"},
+                                                      {"-p", "80", "-x"},
+                                                      {"-t"},
+                                                      {"-t", "0", "-p", "80"},
+                                                      {"-t", "abc", "-p", "80"},
+                                                      {"--missing", "sometimes", "-p", "80"},
+                                                      {"--listener-source", "kernel", "-p", "80"},
+                                                      {"stray-positional"}}) {
+        SCOPED_TRACE(arguments.front());
+        const ProgramRun run = run_plugin(arguments);
+        EXPECT_TRUE(has_verdict(run, kUnknown));
+        EXPECT_EQ(output_lines(run.out).size(), 1u) << describe(run);
+    }
+    const ProgramRun run = run_plugin({"--no-such-option"});
+    EXPECT_TRUE(first_line_contains(run, "usage: check_port_owner"));
+}
+
+TEST_F(StandardOptions, VerbosityAddsDetailButKeepsTheVerdict) {
+    auto nginx = start_holder({.executable_name = "nginx", .sockets = {"tcp4/0.0.0.0:80"}});
+    auto other = start_holder({.executable_name = "sshd", .sockets = {"tcp4/0.0.0.0:22"}});
+    std::size_t previous_size = 0;
+    for (const std::string level : {"", "-v", "-vv", "-vvv"}) {
+        SCOPED_TRACE(level);
+        std::vector<std::string> arguments{"-p", "80=nginx"};
+        if (!level.empty()) {
+            arguments.push_back(level);
+        }
+        const ProgramRun run = run_plugin(arguments);
+        EXPECT_TRUE(has_verdict(run, kOk));
+        EXPECT_GE(run.out.size(), previous_size) << "each level adds detail";
+        previous_size = run.out.size();
+        // From -v on, the listeners no rule covers are named (here sshd on 22).
+        EXPECT_EQ(run.out.find("unlisted tcp/0.0.0.0:22") != std::string::npos, !level.empty())
+            << describe(run);
+    }
+}
+
+}  // namespace
+}  // namespace integration

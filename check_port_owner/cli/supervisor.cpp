@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,6 +61,9 @@ int run_supervised(unsigned timeout_seconds, const std::function<int()>& check) 
         return 3;
     }
     if (child == 0) {
+        // If the supervisor is gone (it answered the timeout and exited), so is the check, even
+        // where the supervisor, having dropped to the caller's uid, may not signal it (sudo).
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         ::dup2(write_end.get(), STDOUT_FILENO);
         ::dup2(write_end.get(), STDERR_FILENO);
         read_end.reset();

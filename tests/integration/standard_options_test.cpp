@@ -67,22 +67,38 @@ TEST_F(StandardOptions, WrongOptionGivesOneUnknownLineWithAShortUsage) {
 }
 
 TEST_F(StandardOptions, VerbosityAddsDetailButKeepsTheVerdict) {
-    auto nginx = start_holder({.executable_name = "nginx", .sockets = {"tcp4/0.0.0.0:80"}});
+    auto nginx =
+        start_holder({.executable_name = "nginx", .sockets = {"tcp4/0.0.0.0:80"}, .workers = 2});
     auto other = start_holder({.executable_name = "sshd", .sockets = {"tcp4/0.0.0.0:22"}});
-    std::size_t previous_size = 0;
-    for (const std::string level : {"", "-v", "-vv", "-vvv"}) {
-        SCOPED_TRACE(level);
-        std::vector<std::string> arguments{"-p", "80=nginx"};
-        if (!level.empty()) {
-            arguments.push_back(level);
+    struct Level {
+        std::string flag;
+        bool command_line_shown;  // -v: parent pid, comm and command line of each holder
+        bool unlisted_shown;      // -v: the listeners no rule covers
+        bool every_holder_shown;  // -vv: all holders instead of the first and a count
+    };
+    for (const auto& [flag, command_line_shown, unlisted_shown, every_holder_shown] :
+         std::vector<Level>{{"", false, false, false},
+                            {"-v", true, true, false},
+                            {"-vv", true, true, true},
+                            {"-vvv", true, true, true}}) {
+        SCOPED_TRACE(flag);
+        std::vector<std::string> arguments{"--all-holders", "-p", "80=nginx"};
+        if (!flag.empty()) {
+            arguments.push_back(flag);
         }
         const ProgramRun run = run_plugin(arguments);
         EXPECT_TRUE(has_verdict(run, kOk));
-        EXPECT_GE(run.out.size(), previous_size) << "each level adds detail";
-        previous_size = run.out.size();
-        // From -v on, the listeners no rule covers are named (here sshd on 22).
-        EXPECT_EQ(run.out.find("unlisted tcp/0.0.0.0:22") != std::string::npos, !level.empty())
+        EXPECT_EQ(run.out.find(" cmdline '") != std::string::npos, command_line_shown)
             << describe(run);
+        EXPECT_EQ(run.out.find("unlisted tcp/0.0.0.0:22") != std::string::npos, unlisted_shown)
+            << describe(run);
+        EXPECT_EQ(run.out.find("(+2 more)") == std::string::npos, every_holder_shown)
+            << describe(run);
+        for (const pid_t worker : nginx.worker_pids()) {
+            EXPECT_EQ(run.out.find("pid " + std::to_string(worker)) != std::string::npos,
+                      every_holder_shown)
+                << describe(run);
+        }
     }
 }
 

@@ -1,7 +1,6 @@
 #include "cli/check_configuration.hpp"
 
 #include <cerrno>
-#include <cstring>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -18,15 +17,11 @@ constexpr std::size_t max_allow_list_bytes = 1024 * 1024;
 
 std::string read_allow_list(const std::string& path) {
     std::string text;
-    const int error = linux_os::read_caller_file(path, text, max_allow_list_bytes);
-    if (error == EINVAL) {
-        throw InputError(fmt::format("cannot read allow-list {}: not a regular file", path));
-    }
-    if (error == EFBIG) {
-        throw InputError(fmt::format("allow-list {} is larger than 1 MiB", path));
-    }
-    if (error != 0) {
-        throw InputError(fmt::format("cannot read allow-list {}: {}", path, std::strerror(error)));
+    if (const int error = linux_os::read_caller_file(path, text, max_allow_list_bytes);
+        error != 0) {
+        throw InputError(
+            fmt::format("cannot read allow-list {}: {}", path,
+                        linux_os::describe_caller_file_error(error, max_allow_list_bytes)));
     }
     return text;
 }

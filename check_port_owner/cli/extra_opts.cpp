@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -70,17 +69,6 @@ std::string find_default_file() {
     throw InputError("--extra-opts: no extra-opts file found in the standard locations");
 }
 
-std::string describe_read_error(int error) {
-    switch (error) {
-        case EINVAL:
-            return "not a regular file";
-        case EFBIG:
-            return "larger than 1 MiB";
-        default:
-            return std::strerror(error);
-    }
-}
-
 std::vector<std::string> arguments_from(std::string_view value, std::vector<std::string>& files) {
     const auto reference = parse_extra_opts_reference(value, plugin_name);
     const auto file = reference.file ? *reference.file : find_default_file();
@@ -89,7 +77,8 @@ std::vector<std::string> arguments_from(std::string_view value, std::vector<std:
     if (const int error = linux_os::read_caller_file(file, text, max_extra_opts_bytes);
         error != 0) {
         throw InputError(
-            fmt::format("--extra-opts: cannot read {}: {}", file, describe_read_error(error)));
+            fmt::format("--extra-opts: cannot read {}: {}", file,
+                        linux_os::describe_caller_file_error(error, max_extra_opts_bytes)));
     }
     auto arguments = extra_opts_arguments(text, reference.section, file);
     if (!arguments) {

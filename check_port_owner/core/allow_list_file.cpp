@@ -12,6 +12,7 @@
 
 #include "core/ignore_spec.hpp"
 #include "core/input_error.hpp"
+#include "core/text_trim.hpp"
 
 namespace port_owner {
 namespace {
@@ -35,15 +36,6 @@ class LineIndex {
     std::string_view text_;
 };
 
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = text.find_last_not_of(" \t\r");
-    return text.substr(first, last - first + 1);
-}
-
 // Boost's iterator reports options but not sections; a section without keys (`[tcp/22]` alone, a
 // required port that any program may hold) must still become a rule, so the sections are found
 // here, with their lines, the way Boost reads them: after cutting `#` comments.
@@ -56,7 +48,7 @@ std::vector<std::pair<std::string, int>> find_sections(std::string_view text) {
         auto line = text.substr(
             start, newline == std::string_view::npos ? text.size() - start : newline - start);
         ++line_number;
-        line = trim(line.substr(0, line.find('#')));
+        line = trim_blanks(line.substr(0, line.find('#')));
         if (line.size() >= 2 && line.front() == '[' && line.back() == ']') {
             sections.emplace_back(std::string(line.substr(1, line.size() - 2)), line_number);
         }

@@ -3,19 +3,9 @@
 #include <fmt/format.h>
 
 #include "core/input_error.hpp"
+#include "core/text_trim.hpp"
 
 namespace port_owner {
-namespace {
-
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
-}
-
-}  // namespace
 
 std::optional<std::vector<std::string>> extra_opts_arguments(std::string_view text,
                                                              std::string_view section,
@@ -25,7 +15,7 @@ std::optional<std::vector<std::string>> extra_opts_arguments(std::string_view te
     int line_number = 0;
     while (!text.empty()) {
         const auto newline = text.find('\n');
-        const auto line = trim(text.substr(0, newline));
+        const auto line = trim_blanks(text.substr(0, newline));
         text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
         ++line_number;
         if (line.empty() || line.front() == '#' || line.front() == ';') {
@@ -36,14 +26,14 @@ std::optional<std::vector<std::string>> extra_opts_arguments(std::string_view te
                 throw InputError(
                     fmt::format("{}:{}: unterminated section header", file_name, line_number));
             }
-            in_section = trim(line.substr(1, line.size() - 2)) == section;
+            in_section = trim_blanks(line.substr(1, line.size() - 2)) == section;
             if (in_section && !arguments) {
                 arguments.emplace();
             }
             continue;
         }
         const auto equals = line.find('=');
-        const auto key = trim(line.substr(0, equals));
+        const auto key = trim_blanks(line.substr(0, equals));
         if (equals == std::string_view::npos || key.empty()) {
             throw InputError(fmt::format("{}:{}: not a 'key = value' line nor a [section]",
                                          file_name, line_number));
@@ -51,7 +41,7 @@ std::optional<std::vector<std::string>> extra_opts_arguments(std::string_view te
         if (!in_section) {
             continue;
         }
-        const auto value = trim(line.substr(equals + 1));
+        const auto value = trim_blanks(line.substr(equals + 1));
         arguments->push_back(value.empty() ? fmt::format("--{}", key)
                                            : fmt::format("--{}={}", key, value));
     }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/input_error.hpp"
+#include "core/text_trim.hpp"
 
 namespace port_owner {
 namespace {
@@ -47,14 +48,6 @@ PortRange parse_port_range(std::string_view text, std::string_view whole) {
             fmt::format("invalid port range '{}' in '{}': start is above end", text, whole));
     }
     return range;
-}
-
-std::string_view trim_spaces(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
 }
 
 }  // namespace
@@ -178,7 +171,7 @@ Rule parse_rule_argument(std::string_view text) {
         while (true) {
             const auto comma = list.find(',');
             // `-p "80=nginx, apache2"` means the same as without the space.
-            rule.allow.push_back(AllowEntry::parse(trim_spaces(list.substr(0, comma))));
+            rule.allow.push_back(AllowEntry::parse(trim_blanks(list.substr(0, comma))));
             if (comma == std::string_view::npos) {
                 break;
             }

@@ -198,6 +198,17 @@ bool running_elevated() {
     return ::getauxval(AT_SECURE) != 0;
 }
 
+std::string describe_caller_file_error(int error, std::size_t max_bytes) {
+    switch (error) {
+        case EINVAL:
+            return "not a regular file";
+        case EFBIG:
+            return "larger than " + std::to_string(max_bytes / 1024) + " KiB";
+        default:
+            return std::strerror(error);
+    }
+}
+
 bool caller_is_less_privileged() {
     return running_elevated() || (::geteuid() == 0 && caller().uid != 0);
 }

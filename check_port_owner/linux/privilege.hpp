@@ -28,6 +28,10 @@ bool caller_is_less_privileged();
 // (EINVAL: not a regular file, EFBIG: larger than max_bytes).
 int read_caller_file(const std::string& path, std::string& contents, std::size_t max_bytes);
 
+// What a read_caller_file error means, for a message: "not a regular file", "larger than 1024
+// KiB", or strerror.
+std::string describe_caller_file_error(int error, std::size_t max_bytes);
+
 // Moves cap_dac_read_search and cap_sys_ptrace from the permitted into the effective set, when
 // permitted. Raw capset(2) rather than libcap: two capabilities, three calls, and no extra
 // library for a plugin that may be installed with elevated rights (less code to trust).

@@ -5,6 +5,7 @@
 // UTF-8 only, and keep its perfdata parseable: otherwise a process could forge a state, a line or a
 // metric in Nagios or Icinga 2.
 
+#include "common/utf8_check.hpp"
 #include "harness/plugin_assertions.hpp"
 #include "harness/plugin_output.hpp"
 #include "harness/plugin_run.hpp"
@@ -114,44 +115,7 @@ std::string escaped(std::string_view text) {
     return out;
 }
 
-bool is_valid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
-        unsigned code_point = 0;
-        if (lead < 0x80) {
-            ++i;
-            continue;
-        } else if ((lead & 0xe0) == 0xc0) {
-            length = 2;
-            code_point = lead & 0x1f;
-        } else if ((lead & 0xf0) == 0xe0) {
-            length = 3;
-            code_point = lead & 0x0f;
-        } else if ((lead & 0xf8) == 0xf0) {
-            length = 4;
-            code_point = lead & 0x07;
-        } else {
-            return false;
-        }
-        if (i + length > text.size())
-            return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto continuation = static_cast<unsigned char>(text[i + k]);
-            if ((continuation & 0xc0) != 0x80)
-                return false;
-            code_point = (code_point << 6) | (continuation & 0x3f);
-        }
-        const unsigned minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (code_point < minimum[length] || code_point > 0x10ffff ||
-            (code_point >= 0xd800 && code_point <= 0xdfff)) {
-            return false;
-        }
-        i += length;
-    }
-    return true;
-}
+using test_common::is_valid_utf8;
 
 // Line 1's perfdata, item by item, in the contract's grammar; returns the labels.
 std::set<std::string> perfdata_labels(const std::string& line, std::string& problem) {

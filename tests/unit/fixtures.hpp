@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/utf8_check.hpp"
 #include "core/ip_address.hpp"
 #include "core/socket_model.hpp"
 
@@ -76,47 +77,7 @@ inline ObservedListener observed(Listener socket, std::vector<ProcessIdentity> h
     return result;
 }
 
-// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points above
-// U+10FFFF).
-inline bool is_valid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
-        std::uint32_t code_point = 0;
-        if (lead < 0x80) {
-            ++i;
-            continue;
-        } else if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-            code_point = lead & 0x1Fu;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            code_point = lead & 0x0Fu;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            code_point = lead & 0x07u;
-        } else {
-            return false;
-        }
-        if (i + length > text.size()) {
-            return false;
-        }
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0u) != 0x80u) {
-                return false;
-            }
-            code_point = (code_point << 6) | (next & 0x3Fu);
-        }
-        if ((length == 3 && code_point < 0x800) || (length == 4 && code_point < 0x10000) ||
-            (code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF) {
-            return false;
-        }
-        i += length;
-    }
-    return true;
-}
+using test_common::is_valid_utf8;
 
 inline std::vector<std::string> split_lines(std::string_view text) {
     std::vector<std::string> lines;

@@ -70,9 +70,9 @@ int check(const CommandLine& command_line) {
     linux_os::LinuxInventory inventory(command_line.listener_source);
 
     if (command_line.learn) {
-        const auto listeners = inventory.observe(query_for_rules({}, true, true));
+        const auto observation = inventory.observe(query_for_rules({}, true, false));
         drop_privilege_or_stop();
-        print(format_learned_allow_list(listeners, inventory.ephemeral_ports()));
+        print(format_learned_allow_list(observation.listeners, inventory.ephemeral_ports()));
         return 0;
     }
 
@@ -82,15 +82,16 @@ int check(const CommandLine& command_line) {
     const bool every_listener =
         command_line.verbosity > 0 || configuration.unlisted.has_thresholds();
     const auto started = std::chrono::steady_clock::now();
-    const auto listeners = inventory.observe(
-        query_for_rules(configuration.rules, every_listener, command_line.all_holders));
+    const auto observation = inventory.observe(
+        query_for_rules(configuration.rules, every_listener, command_line.first_holder));
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     drop_privilege_or_stop();
 
-    auto verdict = evaluate(configuration.rules, listeners, configuration.defaults);
+    auto verdict = evaluate(configuration.rules, observation.listeners, configuration.defaults);
     apply_unlisted_policy(verdict, configuration.unlisted);
     ReportContext context;
-    context.listeners_seen = listeners.size();
+    context.notes = observation.notes;
+    context.listeners_seen = observation.listeners.size();
     context.scan_seconds = elapsed.count();
     context.verbosity = command_line.verbosity;
     print(format_report(verdict, context));

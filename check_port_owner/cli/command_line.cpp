@@ -28,6 +28,7 @@ po::options_description option_descriptions() {
         ("ignore", po::value<std::vector<std::string>>()->composing(), "SPEC")
         ("learn", po::bool_switch(), "")
         ("all-holders", po::bool_switch(), "")
+        ("first-holder", po::bool_switch(), "")
         ("listener-source", po::value<std::string>(), "auto|netlink|proc")
         ("timeout,t", po::value<std::string>(), "SECONDS")
         ("verbose,v", po::bool_switch(), "")
@@ -141,7 +142,10 @@ CommandLine parse_command_line(const std::vector<std::string>& arguments) {
         command_line.ignore = values["ignore"].as<std::vector<std::string>>();
     }
     command_line.learn = values["learn"].as<bool>();
-    command_line.all_holders = values["all-holders"].as<bool>();
+    command_line.first_holder = values["first-holder"].as<bool>();
+    if (command_line.first_holder && values["all-holders"].as<bool>()) {
+        throw InputError("--first-holder and --all-holders contradict each other: choose one");
+    }
     if (values.count("listener-source")) {
         command_line.listener_source = parse_source(values["listener-source"].as<std::string>());
     }
@@ -192,7 +196,9 @@ Unlisted listeners (listeners no rule covers):
 
 Other options:
       --learn             print an allow-list of what listens now, exit 0
-      --all-holders       check every holder of every listener (slower)
+      --first-holder      faster: stop at the first holder of each socket; a
+                          process sharing it with that holder is missed
+      --all-holders       every holder of every socket (the default)
       --listener-source auto|netlink|proc
                           how listeners are listed (default auto: netlink,
                           /proc/net when netlink is unavailable)

@@ -21,7 +21,9 @@ struct CommandLine {
     std::optional<std::string> critical;
     std::vector<std::string> ignore;
     bool learn = false;
-    bool all_holders = false;
+    // --first-holder: the opt-in shortcut (--all-holders, the default, is accepted and changes
+    // nothing).
+    bool first_holder = false;
     linux_os::ListenerSourceChoice listener_source = linux_os::ListenerSourceChoice::automatic;
     unsigned timeout_seconds = 10;
     int verbosity = 0;

@@ -108,21 +108,30 @@ AllowEntry AllowEntry::parse(std::string_view text) {
 }
 
 MatchKind AllowEntry::match(const ProcessIdentity& holder) const {
-    bool used_comm = false;
+    bool undecidable = false;
     for (const auto& condition : conditions_) {
         bool holds = false;
         switch (condition.kind) {
             case AllowCondition::Kind::executable_name:
-                if (holder.executable) {
-                    holds = holder.display_name() == condition.value;
-                } else {
-                    holds = holder.comm == condition.value;
-                    used_comm = true;
+                if (!holder.executable) {
+                    undecidable = true;
+                    continue;
                 }
+                holds = executable_basename(*holder.executable) == condition.value;
                 break;
             case AllowCondition::Kind::executable_path:
-                holds = holder.executable &&
-                        fnmatch(condition.value.c_str(), holder.executable->c_str(), 0) == 0;
+                if (!holder.executable) {
+                    undecidable = true;
+                    continue;
+                }
+                // The path names the file only when it is the file that runs (a process in its
+                // own mount namespace can put any file under a trusted path).
+                holds = fnmatch(condition.value.c_str(), holder.executable->c_str(), 0) == 0;
+                if (holds && holder.executable_file == ExecutableFileCheck::unknown) {
+                    undecidable = true;
+                    continue;
+                }
+                holds = holds && holder.executable_file == ExecutableFileCheck::same_file;
                 break;
             case AllowCondition::Kind::comm:
                 holds = holder.comm == condition.value;
@@ -141,7 +150,7 @@ MatchKind AllowEntry::match(const ProcessIdentity& holder) const {
             return MatchKind::no_match;
         }
     }
-    return used_comm ? MatchKind::matched_by_comm : MatchKind::matched;
+    return undecidable ? MatchKind::undecidable : MatchKind::matched;
 }
 
 bool AllowEntry::is_user_only() const {

@@ -25,9 +25,9 @@ struct AllowCondition {
 enum class MatchKind {
     no_match,
     matched,
-    // A bare NAME matched the comm because the executable could not be read. comm is set by the
-    // process itself, so the output must say the match is weaker.
-    matched_by_comm,
+    // No condition fails, but one asks about the executable (NAME, exe:) and the executable could
+    // not be read or checked. Never a match: comm, which the process sets itself, is no stand-in.
+    undecidable,
 };
 
 // One allow entry: conditions joined by `+`, all of which must hold.

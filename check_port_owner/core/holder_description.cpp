@@ -10,10 +10,21 @@ std::string describe_holder(const ProcessIdentity& holder, int verbosity) {
     auto text = fmt::format("{} pid {} user {}", escape_text(holder.display_name(), 64), holder.pid,
                             escape_text(holder.user, 64));
     if (holder.executable) {
-        text += fmt::format(" exe {}{}", escape_text(*holder.executable, 200),
-                            holder.executable_deleted ? " (deleted)" : "");
+        text += fmt::format(" exe {}", escape_text(*holder.executable, 200));
+        if (holder.executable_deleted) {
+            text += " (deleted)";
+        } else if (holder.executable_file == ExecutableFileCheck::different_file) {
+            text += " (not the file at that path here)";
+        }
     } else {
-        text += " exe unreadable";
+        text += fmt::format(
+            " exe unreadable ({})",
+            escape_text(holder.executable_problem.empty() ? "unknown reason"
+                                                          : holder.executable_problem,
+                        100));
+    }
+    if (holder.other_mount_namespace) {
+        text += " mount namespace other than the plugin's";
     }
     if (!holder.unit.empty()) {
         text += fmt::format(" unit {}", escape_text(holder.unit, 100));

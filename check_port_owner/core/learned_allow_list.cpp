@@ -49,9 +49,13 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
                                     escape_text(holder.user, 64)));
         }
         for (const auto& holder : listener.holders) {
-            if (holder.executable) {
+            // exe: matches only a verified executable, so only such a one is learned; for any
+            // other the user is what can be known (NAME never falls back to comm).
+            if (holder.executable && holder.executable_file == ExecutableFileCheck::same_file) {
                 allow.insert("exe:" + executable_pattern(*holder.executable));
             } else {
+                seen.insert(fmt::format("pid {}: executable not verified, allowed by user only",
+                                        holder.pid));
                 allow.insert(fmt::format("user:{}", holder.uid));
             }
         }

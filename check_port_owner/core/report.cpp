@@ -38,6 +38,11 @@ std::string attribution_problem(const ObservedListener& listener) {
                                                 : escape_text(listener.attribution_problem, 300);
 }
 
+std::string unattributed_reason(const Unattributed& unattributed) {
+    return unattributed.reason.empty() ? attribution_problem(*unattributed.listener)
+                                       : escape_text(unattributed.reason, 300);
+}
+
 const ProcessIdentity* first_holder(const Finding& finding) {
     for (const auto* listener : finding.listeners) {
         if (!listener->holders.empty()) {
@@ -66,11 +71,25 @@ std::string summarize(const Finding& finding) {
             return fmt::format("{} not listening, expected {}", rule_label(finding),
                                allowed_text(finding));
         case Outcome::unattributed: {
-            const auto& listener = *finding.unattributed.front();
-            return fmt::format("{} holder not identified (socket owner {}): {}",
-                               rule_label(finding), escape_text(listener.socket.socket_user, 64),
-                               attribution_problem(listener));
+            const auto& unattributed = finding.unattributed.front();
+            if (unattributed.holder != nullptr) {
+                return fmt::format("{} holder {} (pid {}, user {}) not verified: {}",
+                                   rule_label(finding),
+                                   escape_text(unattributed.holder->display_name(), 64),
+                                   unattributed.holder->pid,
+                                   escape_text(unattributed.holder->user, 64),
+                                   unattributed_reason(unattributed));
+            }
+            return fmt::format("{} {} (socket owner {}): {}", rule_label(finding),
+                               unattributed.listener->holders.empty()
+                                   ? "holder not identified"
+                                   : "holders not all examined",
+                               escape_text(unattributed.listener->socket.socket_user, 64),
+                               unattributed_reason(unattributed));
         }
+        case Outcome::undecided:
+            return fmt::format("{} undecided: {}", rule_label(finding),
+                               escape_text(finding.undecided_reason, 300));
         case Outcome::ok:
             break;
     }
@@ -156,7 +175,9 @@ std::string first_line_summary(const Verdict& verdict) {
 std::string listener_addresses(const Finding& finding) {
     const bool with_port = finding.rule->spec.ports.low != finding.rule->spec.ports.high;
     std::vector<std::string> addresses;
-    for (const auto* listener : finding.listeners) {
+    auto shown = finding.listeners;
+    shown.insert(shown.end(), finding.uncertain.begin(), finding.uncertain.end());
+    for (const auto* listener : shown) {
         auto address = describe_address(listener->socket, with_port);
         if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) {
             addresses.push_back(std::move(address));
@@ -225,21 +246,41 @@ std::string long_line(const Finding& finding, int verbosity) {
             break;
         }
         case Outcome::unattributed: {
-            const auto& listener = *finding.unattributed.front();
-            detail = fmt::format("holder not identified, socket owner {} uid {}: {} (allowed: {})",
-                                 escape_text(listener.socket.socket_user, 64),
-                                 listener.socket.socket_uid, attribution_problem(listener),
+            const auto& unattributed = finding.unattributed.front();
+            const auto& socket = unattributed.listener->socket;
+            const auto& seen = unattributed.listener->holders;
+            if (unattributed.holder != nullptr) {
+                detail = fmt::format("holder not verified: {}",
+                                     describe_holder(*unattributed.holder, verbosity));
+            } else if (!seen.empty()) {
+                detail = fmt::format("seen {}{}, but other holders cannot be ruled out",
+                                     describe_holder(seen.front(), verbosity),
+                                     seen.size() > 1 ? fmt::format(" (+{} more)", seen.size() - 1)
+                                                     : std::string());
+            } else {
+                detail = "holder not identified";
+            }
+            detail += fmt::format(", socket owner {} uid {}: {} (allowed: {})",
+                                  escape_text(socket.socket_user, 64), socket.socket_uid,
+                                  unattributed_reason(unattributed), allowed_text(finding));
+            break;
+        }
+        case Outcome::undecided:
+            detail = fmt::format("{} (allowed: {})", escape_text(finding.undecided_reason, 300),
                                  allowed_text(finding));
+            break;
+    }
+    for (const auto* listener : finding.listeners) {
+        if (!listener->holders_complete && !listener->holders.empty() &&
+            finding.outcome == Outcome::ok) {
+            detail += fmt::format(" [holder list may be incomplete, accepted by socket owner: {}]",
+                                  attribution_problem(*listener));
             break;
         }
     }
-    if (finding.matched_by_comm) {
-        detail += " [matched by comm only: executable unreadable]";
-    }
     for (const auto* listener : finding.listeners) {
-        if (!listener->holders_complete && !listener->holders.empty()) {
-            detail +=
-                fmt::format(" [holder list may be incomplete: {}]", attribution_problem(*listener));
+        if (!listener->caveat.empty()) {
+            detail += fmt::format(" [note: {}]", escape_text(listener->caveat, 200));
             break;
         }
     }
@@ -283,7 +324,9 @@ std::vector<PerfValue> perf_values(const Verdict& verdict, const ReportContext& 
         count("rules_ok", verdict.count(Outcome::ok)),
         count("rules_missing", verdict.count(Outcome::missing)),
         count("rules_unexpected", verdict.count(Outcome::unexpected)),
-        count("rules_unattributed", verdict.count(Outcome::unattributed)),
+        // An undecided rule is one whose holders could not be confirmed either.
+        count("rules_unattributed",
+              verdict.count(Outcome::unattributed) + verdict.count(Outcome::undecided)),
         count("listeners", context.listeners_seen),
     };
     if (verdict.unlisted_count) {
@@ -321,6 +364,9 @@ std::string format_report(const Verdict& verdict, const ReportContext& context) 
         lines.push_back(unlisted_count_line(verdict));
     }
     // With thresholds the unlisted listeners are the reason for the state, so they are shown.
+    for (const auto& note : context.notes) {
+        lines.push_back("note: " + escape_text(note, 300));
+    }
     if (context.verbosity >= 1 || verdict.unlisted_count) {
         for (const auto* listener : verdict.unlisted) {
             lines.push_back(unlisted_line(*listener, context.verbosity));

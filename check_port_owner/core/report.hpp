@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "core/verdict.hpp"
 
@@ -11,9 +12,12 @@ struct ReportContext {
     std::size_t listeners_seen = 0;
     double scan_seconds = 0;
     int verbosity = 0;
+    // How the inventory worked, when the admin should know (a fallback source, a shortcut):
+    // printed as `note:` lines after the rules.
+    std::vector<std::string> notes;
 };
 
-// The whole plugin output (design.md §7, plugin-contract.md "Text"): line 1
+// The whole plugin output: line 1
 // `PORT_OWNER STATE - summary | perfdata`, then one line per rule, worst first. Every text that
 // comes from a process or the config is escaped; line 1 stays under 1 KiB and the whole output
 // under 8 KiB, cut visibly. Ends with a newline.

@@ -131,20 +131,25 @@ std::string PortSpec::label() const {
     return label;
 }
 
-bool PortSpec::covers(const Listener& listener) const {
+PortSpec::Coverage PortSpec::coverage(const Listener& listener) const {
     if (listener.transport != transport || !ports.contains(listener.port)) {
-        return false;
+        return Coverage::none;
     }
-    if (family && !listener.serves(*family)) {
-        return false;
-    }
+    const auto covered_if = [](std::optional<bool> serves) {
+        return !serves ? Coverage::uncertain : *serves ? Coverage::covered : Coverage::none;
+    };
     if (!address) {
-        return true;
+        return family ? covered_if(listener.surely_serves(*family)) : Coverage::covered;
     }
-    if (!listener.serves(address->family())) {
-        return false;
+    if (address->is_wildcard()) {
+        return address->family() == Family::ipv6 ? Coverage::covered
+                                                 : covered_if(listener.surely_serves(Family::ipv4));
     }
-    return listener.address.is_wildcard() || listener.address == *address;
+    if (listener.address == *address) {
+        return Coverage::covered;
+    }
+    return listener.address.is_wildcard() ? covered_if(listener.surely_serves(address->family()))
+                                          : Coverage::none;
 }
 
 std::string Rule::allowed_text() const {

@@ -36,9 +36,16 @@ struct PortSpec {
     // already says its family, so the family digit is only written without one).
     std::string label() const;
 
-    // Whether a listener serves what this spec names. A wildcard listener covers a spec for a
-    // specific address on its port, and a dual-stack IPv6 wildcard covers IPv4 specs.
-    bool covers(const Listener& listener) const;
+    // Whether a listener takes traffic this spec names:
+    // - a wildcard listener covers a spec for a specific address on its port, and a dual-stack
+    //   IPv6 wildcard covers IPv4 specs;
+    // - a spec for a wildcard address is covered by every listener on its port in its family,
+    //   specific addresses included (a 127.0.0.1 SO_REUSEPORT joiner takes every local
+    //   connection), and a `[::]` spec by IPv4 listeners too (they take its IPv4 traffic);
+    // - `uncertain` when the answer rests on a v6only flag the source could not see.
+    enum class Coverage { none, covered, uncertain };
+    Coverage coverage(const Listener& listener) const;
+    bool covers(const Listener& listener) const { return coverage(listener) == Coverage::covered; }
 };
 
 // Per-rule states; unset fields take the defaults from the file or the command line.

@@ -15,12 +15,23 @@ bool Listener::serves(Family family) const {
            !v6only;
 }
 
-std::string ProcessIdentity::display_name() const {
-    if (executable) {
-        const auto slash = executable->rfind('/');
-        return slash == std::string::npos ? *executable : executable->substr(slash + 1);
+std::optional<bool> Listener::surely_serves(Family family) const {
+    const bool answer = serves(family);
+    const bool rests_on_v6only = family == Family::ipv4 && address.family() == Family::ipv6 &&
+                                 address.is_wildcard();
+    if (rests_on_v6only && !v6only_known) {
+        return std::nullopt;
     }
-    return comm;
+    return answer;
+}
+
+std::string executable_basename(const std::string& path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string ProcessIdentity::display_name() const {
+    return executable ? executable_basename(*executable) : comm;
 }
 
 }  // namespace port_owner

@@ -20,12 +20,26 @@ struct Listener {
     std::uint16_t port = 0;
     // For IPv6 sockets: IPV6_V6ONLY. A wildcard IPv6 listener without it serves IPv4 too.
     bool v6only = false;
+    // False when the source could not see IPV6_V6ONLY (/proc/net): `v6only` is then only the
+    // system default, and whether a `[::]` listener serves IPv4 is not known.
+    bool v6only_known = true;
     std::uint64_t inode = 0;
     // The kernel's socket owner (fsuid at socket() time), visible without privilege.
     std::uint32_t socket_uid = 0;
     std::string socket_user;  // name of socket_uid, or the number when it has no name
 
     bool serves(Family family) const;
+    // Like serves(), but nullopt when the answer rests on a v6only flag the source could not see.
+    std::optional<bool> surely_serves(Family family) const;
+};
+
+// Whether the running executable is the file its path names in the plugin's own mount namespace.
+// A process in another mount namespace can run any file under a trusted path (a bind mount over
+// /usr/sbin/nginx), so the path alone proves nothing.
+enum class ExecutableFileCheck {
+    same_file,       // /proc/PID/exe and the path are one file (device and inode)
+    different_file,  // another file, or nothing, is at that path here (or the file was deleted)
+    unknown,         // the running file or the path could not be examined
 };
 
 // Who a holder process is. Every string here is controlled by whoever started the process, so it
@@ -34,29 +48,41 @@ struct ProcessIdentity {
     int pid = 0;
     int parent_pid = 0;
     std::string comm;
-    // Real path of /proc/PID/exe; nullopt when it could not be read (then NAME entries fall back to
-    // comm, and the output says so).
+    // Real path of /proc/PID/exe; nullopt when it could not be read (a path longer than PATH_MAX,
+    // no permission, a kernel thread). Then NAME and exe: entries cannot match (comm is chosen by
+    // the process, never a stand-in), and executable_problem says why.
     std::optional<std::string> executable;
+    std::string executable_problem;
     bool executable_deleted = false;
+    ExecutableFileCheck executable_file = ExecutableFileCheck::unknown;
+    // The process runs in another mount namespace than the plugin: its paths may name other files.
+    bool other_mount_namespace = false;
     std::uint32_t uid = 0;  // effective uid
     std::string user;       // name of uid, or the number
     std::string command_line;
     std::string unit;  // systemd unit from the cgroup path, empty when none
 
-    // The name an admin knows the process by: the executable's basename, else comm.
+    // The name an admin knows the process by: the executable's basename, else comm (for display
+    // only: matching never takes comm for the executable).
     std::string display_name() const;
 };
+
+// The last component of an executable path.
+std::string executable_basename(const std::string& path);
 
 // A listener with what the inventory learned about who holds it.
 struct ObservedListener {
     Listener socket;
     std::vector<ProcessIdentity> holders;
-    // True when every process that might hold the socket was examined. False when --all-holders
-    // was asked but some processes could not be read (no privilege, hidepid), so a holder may have
-    // been missed; the verdict still rests on the identified holders and the output says so.
+    // True when every process that might hold the socket was examined. False when some could not
+    // be (no privilege, hidepid, a failed read) or only the first holder was looked for: another
+    // holder may have been missed, so the listener cannot be OK on its holders alone.
     bool holders_complete = true;
     // Why no holder (or not every holder) could be identified; empty when nothing is in doubt.
     std::string attribution_problem;
+    // Something the admin should know that does not put the holders in doubt (a process that even
+    // full privilege could not read, on hosts where an LSM or a foreign user namespace hides it).
+    std::string caveat;
 };
 
 }  // namespace port_owner

@@ -2,43 +2,106 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace port_owner {
 namespace {
 
-// How one listener fares against its rule's allow-list.
-void judge_listener(const Rule& rule, const ObservedListener& listener, Finding& finding) {
-    const bool any_holder_allowed = rule.allow.empty();
-    bool confirmed = any_holder_allowed;
+// How one holder fares against a rule's allow-list.
+enum class HolderJudgement { allowed, not_allowed, undecidable };
+
+HolderJudgement judge_holder(const Rule& rule, const ProcessIdentity& holder) {
+    if (rule.allow.empty()) {
+        return HolderJudgement::allowed;
+    }
+    bool undecidable = false;
+    for (const auto& entry : rule.allow) {
+        const auto match = entry.match(holder);
+        if (match == MatchKind::matched) {
+            return HolderJudgement::allowed;
+        }
+        undecidable |= match == MatchKind::undecidable;
+    }
+    return undecidable ? HolderJudgement::undecidable : HolderJudgement::not_allowed;
+}
+
+// Why an undecidable holder could not be judged: its executable is unknown, or its path could not
+// be checked against the file that runs.
+std::string undecidable_reason(const ProcessIdentity& holder) {
+    if (!holder.executable) {
+        return fmt::format("the executable of pid {} cannot be read ({}); NAME and exe: entries "
+                           "need it, and comm is no proof",
+                           holder.pid,
+                           holder.executable_problem.empty() ? "unknown reason"
+                                                             : holder.executable_problem);
+    }
+    return fmt::format("cannot check that pid {} runs the file at its executable path", holder.pid);
+}
+
+// Only the kernel's socket owner is evidence when the holders are unseen or may be incomplete,
+// and only for entries that ask nothing but the user.
+bool socket_owner_allowed(const Rule& rule, const ObservedListener& listener) {
+    return std::any_of(rule.allow.begin(), rule.allow.end(), [&](const AllowEntry& entry) {
+        return entry.matches_socket_owner(listener.socket);
+    });
+}
+
+// Judges one listener's holders: culprits for holders no entry allows, and an unattributed entry
+// when the listener cannot be confirmed. Returns whether the listener is confirmed.
+bool judge_listener(const Rule& rule, const ObservedListener& listener, Finding& finding) {
+    std::vector<Unattributed> undecidable;
+    bool any_culprit = false;
     for (const auto& holder : listener.holders) {
-        bool allowed = any_holder_allowed;
-        for (const auto& entry : rule.allow) {
-            const auto match = entry.match(holder);
-            if (match != MatchKind::no_match) {
-                allowed = true;
-                finding.matched_by_comm |= match == MatchKind::matched_by_comm;
+        switch (judge_holder(rule, holder)) {
+            case HolderJudgement::allowed:
                 break;
-            }
+            case HolderJudgement::not_allowed:
+                finding.culprits.push_back({&listener, &holder});
+                any_culprit = true;
+                break;
+            case HolderJudgement::undecidable:
+                undecidable.push_back({&listener, &holder, undecidable_reason(holder)});
+                break;
         }
-        if (allowed) {
-            confirmed = true;
-        } else {
-            finding.culprits.push_back({&listener, &holder});
-        }
+    }
+    if (any_culprit) {
+        return false;
+    }
+    if (!undecidable.empty()) {
+        finding.unattributed.push_back(std::move(undecidable.front()));
+        return false;
     }
     if (listener.holders.empty()) {
-        // Without a visible holder, only the kernel's socket owner is evidence, and only for
-        // entries that ask nothing but the user.
-        confirmed = confirmed ||
-                    std::any_of(rule.allow.begin(), rule.allow.end(), [&](const AllowEntry& entry) {
-                        return entry.matches_socket_owner(listener.socket);
-                    });
+        if (rule.allow.empty() || socket_owner_allowed(rule, listener)) {
+            return true;
+        }
+        finding.unattributed.push_back({&listener, nullptr, listener.attribution_problem});
+        return false;
     }
-    // A listener whose holders were not all examinable (holders_complete == false) is judged on
-    // the holders that were identified, as the default mode judges one holder; the report says
-    // the list may be incomplete.
-    if (!confirmed) {
-        finding.unattributed.push_back(&listener);
+    // Every identified holder is allowed; with a list that may be incomplete, another holder could
+    // still be hiding, so only the socket owner can settle it.
+    if (!listener.holders_complete && !rule.allow.empty() &&
+        !socket_owner_allowed(rule, listener)) {
+        finding.unattributed.push_back(
+            {&listener, nullptr,
+             fmt::format("holder list may be incomplete: {}", listener.attribution_problem)});
+        return false;
     }
+    return true;
+}
+
+// A listener that may or may not take the rule's traffic: harmless when its holders would pass.
+bool uncertain_listener_would_pass(const Rule& rule, const ObservedListener& listener) {
+    Finding scratch;
+    return judge_listener(rule, listener, scratch);
+}
+
+std::string uncertainty_reason(const ObservedListener& listener) {
+    return fmt::format(
+        "cannot tell whether {}/[{}]:{} also serves IPv4: the listener source (/proc/net) does not "
+        "show IPV6_V6ONLY",
+        transport_name(listener.socket.transport), listener.socket.address.to_string(),
+        listener.socket.port);
 }
 
 Finding judge_rule(const Rule& rule, const std::vector<ObservedListener>& listeners,
@@ -46,17 +109,39 @@ Finding judge_rule(const Rule& rule, const std::vector<ObservedListener>& listen
     Finding finding;
     finding.rule = &rule;
     for (const auto& listener : listeners) {
-        if (rule.spec.covers(listener.socket)) {
-            finding.listeners.push_back(&listener);
-            judge_listener(rule, listener, finding);
+        switch (rule.spec.coverage(listener.socket)) {
+            case PortSpec::Coverage::covered:
+                finding.listeners.push_back(&listener);
+                judge_listener(rule, listener, finding);
+                break;
+            case PortSpec::Coverage::uncertain:
+                finding.uncertain.push_back(&listener);
+                break;
+            case PortSpec::Coverage::none:
+                break;
         }
     }
-    if (finding.listeners.empty()) {
-        finding.outcome = rule.required ? Outcome::missing : Outcome::ok;
-        finding.state = rule.required ? rule.states.missing.value_or(defaults.missing) : State::ok;
-    } else if (!finding.culprits.empty()) {
+    // An uncertain listener decides nothing when there is a culprit anyway; otherwise it leaves
+    // the rule undecided if its presence would change the answer (no other listener, or holders
+    // that would not pass).
+    const ObservedListener* deciding_uncertain = nullptr;
+    for (const auto* listener : finding.uncertain) {
+        if ((finding.listeners.empty() && rule.required) ||
+            !uncertain_listener_would_pass(rule, *listener)) {
+            deciding_uncertain = listener;
+            break;
+        }
+    }
+    if (!finding.culprits.empty()) {
         finding.outcome = Outcome::unexpected;
         finding.state = rule.states.unexpected.value_or(defaults.unexpected);
+    } else if (deciding_uncertain != nullptr) {
+        finding.outcome = Outcome::undecided;
+        finding.state = State::unknown;
+        finding.undecided_reason = uncertainty_reason(*deciding_uncertain);
+    } else if (finding.listeners.empty()) {
+        finding.outcome = rule.required ? Outcome::missing : Outcome::ok;
+        finding.state = rule.required ? rule.states.missing.value_or(defaults.missing) : State::ok;
     } else if (!finding.unattributed.empty()) {
         finding.outcome = Outcome::unattributed;
         finding.state = rule.states.unattributed.value_or(defaults.unattributed);
@@ -76,6 +161,8 @@ std::string_view outcome_name(Outcome outcome) {
             return "unexpected";
         case Outcome::unattributed:
             return "unattributed";
+        case Outcome::undecided:
+            return "undecided";
     }
     return "unattributed";
 }
@@ -97,7 +184,7 @@ Verdict evaluate(const std::vector<Rule>& rules, const std::vector<ObservedListe
         [](const Finding& a, const Finding& b) { return severity(a.state) > severity(b.state); });
     for (const auto& listener : listeners) {
         const bool covered = std::any_of(rules.begin(), rules.end(), [&](const Rule& rule) {
-            return rule.spec.covers(listener.socket);
+            return rule.spec.coverage(listener.socket) != PortSpec::Coverage::none;
         });
         if (!covered) {
             verdict.unlisted.push_back(&listener);

@@ -18,7 +18,9 @@ struct StateDefaults {
     State unattributed = State::unknown;
 };
 
-enum class Outcome { ok, missing, unexpected, unattributed };
+// undecided: the rule's answer rests on something the source could not see (a `[::]` listener's
+// IPV6_V6ONLY from /proc/net). Always UNKNOWN: no state option can turn "cannot tell" into OK.
+enum class Outcome { ok, missing, unexpected, unattributed, undecided };
 
 std::string_view outcome_name(Outcome outcome);
 
@@ -28,16 +30,25 @@ struct Culprit {
     const ProcessIdentity* holder = nullptr;
 };
 
-// One rule's outcome (design.md §2, "finding").
+// A listener that no allow entry could be confirmed for, and why: no visible holder, a holder
+// list that may be incomplete, or a holder whose executable could not be read or checked.
+struct Unattributed {
+    const ObservedListener* listener = nullptr;
+    const ProcessIdentity* holder = nullptr;  // the undecidable holder, if that is the reason
+    std::string reason;
+};
+
+// One rule's outcome.
 struct Finding {
     const Rule* rule = nullptr;
     Outcome outcome = Outcome::ok;
     State state = State::ok;
     std::vector<const ObservedListener*> listeners;     // every listener the rule covers
-    std::vector<Culprit> culprits;                      // for unexpected
-    std::vector<const ObservedListener*> unattributed;  // listeners with no identified holder
-    // Some holder was accepted only by its comm because its executable was unreadable.
-    bool matched_by_comm = false;
+    std::vector<Culprit> culprits;           // for unexpected
+    std::vector<Unattributed> unattributed;  // listeners not confirmed, with the reason
+    // Listeners that may or may not be covered, depending on what the source could not see.
+    std::vector<const ObservedListener*> uncertain;
+    std::string undecided_reason;  // for undecided
 };
 
 // The state of the unlisted-listener count, when -w or -c was given.

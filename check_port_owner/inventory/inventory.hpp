@@ -16,8 +16,16 @@ struct InventoryQuery {
     bool want_udp = true;
     std::vector<PortRange> tcp_ports;
     std::vector<PortRange> udp_ports;
-    // Find every holder of every listener instead of stopping at the first holder of each.
-    bool all_holders = false;
+    // The shortcut the admin may opt into: stop at the first holder of each listener. Another
+    // process sharing the socket is then never seen. By default every holder is found.
+    bool first_holder_only = false;
+};
+
+// What the inventory saw, and how it worked where the admin should know it (a fallback listener
+// source, a shortcut): the notes end up in the long output.
+struct Observation {
+    std::vector<ObservedListener> listeners;
+    std::vector<std::string> notes;
 };
 
 // The inventory failed as a whole (no listener source usable): the check is UNKNOWN.
@@ -26,14 +34,14 @@ class InventoryError : public std::runtime_error {
     explicit InventoryError(const std::string& message) : std::runtime_error(message) {}
 };
 
-// The one interface each platform implements (linux/ today; see design.md §8).
+// The one interface each platform implements (linux/ today; see docs/architecture.md).
 class Inventory {
   public:
     virtual ~Inventory() = default;
 
     // Listeners with their holders' identities. Never guesses: a holder that cannot be seen is
-    // left out and the listener says why in attribution_problem.
-    virtual std::vector<ObservedListener> observe(const InventoryQuery& query) = 0;
+    // left out, and the listener says why in attribution_problem and holders_complete.
+    virtual Observation observe(const InventoryQuery& query) = 0;
 
     // Ports the kernel hands out to unbound sockets; --learn marks them optional.
     virtual PortRange ephemeral_ports() = 0;

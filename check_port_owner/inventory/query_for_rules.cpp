@@ -22,9 +22,9 @@ std::vector<PortRange> merged(std::vector<PortRange> ranges) {
 }  // namespace
 
 InventoryQuery query_for_rules(const std::vector<Rule>& rules, bool every_listener,
-                               bool all_holders) {
+                               bool first_holder_only) {
     InventoryQuery query;
-    query.all_holders = all_holders;
+    query.first_holder_only = first_holder_only;
     if (every_listener) {
         return query;
     }

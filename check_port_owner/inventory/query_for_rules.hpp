@@ -11,6 +11,6 @@ namespace port_owner {
 // name, only their ports. With `every_listener` (for --learn and the unlisted count) no port
 // filter is applied.
 InventoryQuery query_for_rules(const std::vector<Rule>& rules, bool every_listener,
-                               bool all_holders);
+                               bool first_holder_only);
 
 }  // namespace port_owner

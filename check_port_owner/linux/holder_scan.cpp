@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <linux/kcmp.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -42,12 +43,17 @@ struct LinuxDirent64 {
 
 // Calls `visit(name)` for each entry of an open directory except "." and ".."; stops when it
 // returns false. A large buffer means one system call per directory for nearly every process.
+// Returns 0, or the errno of a failed getdents64: a directory read only in part must not pass for
+// a whole one.
 template <typename Visit>
-void for_each_entry(int directory_fd, std::vector<char>& buffer, Visit&& visit) {
+int for_each_entry(int directory_fd, std::vector<char>& buffer, Visit&& visit) {
     while (true) {
         const auto got = ::syscall(SYS_getdents64, directory_fd, buffer.data(), buffer.size());
-        if (got <= 0) {
-            return;
+        if (got < 0) {
+            return errno;
+        }
+        if (got == 0) {
+            return 0;
         }
         for (long offset = 0; offset < got;) {
             const auto* entry = reinterpret_cast<const LinuxDirent64*>(buffer.data() + offset);
@@ -57,7 +63,7 @@ void for_each_entry(int directory_fd, std::vector<char>& buffer, Visit&& visit) 
                 continue;
             }
             if (!visit(name)) {
-                return;
+                return 0;
             }
         }
     }
@@ -67,6 +73,11 @@ bool parse_pid(const char* name, int& pid) {
     const auto* end = name + std::strlen(name);
     const auto [ptr, ec] = std::from_chars(name, end, pid);
     return ec == std::errc{} && ptr == end && pid > 0;
+}
+
+// The process (or thread) exited: it holds nothing any more.
+bool is_gone(int error) {
+    return error == ENOENT || error == ESRCH;
 }
 
 // The inode a link in /proc/PID/fd points at, or 0 (with `error` set when readlinkat failed).
@@ -83,16 +94,16 @@ std::uint64_t socket_inode_at(int directory_fd, const char* name, int& error) {
 
 struct ProcessToVisit {
     int pid = 0;
-    std::optional<std::uint32_t> euid;  // owner of /proc/PID; unknown in --all-holders mode
+    std::optional<std::uint32_t> euid;  // owner of /proc/PID; only the shortcut reads it
     bool owner_of_wanted_socket = false;
     std::uint64_t open_fds = 0;
 };
 
-// Every process, most likely holders first. stat(/proc/PID) gives the euid as the owner;
-// stat(/proc/PID/fd) gives the number of open fds in st_size since Linux 6.2 (0 before, which
-// leaves the order of that group as listed).
-std::vector<ProcessToVisit> processes_in_visit_order(int proc_fd, std::vector<char>& buffer,
-                                                     const HolderScanRequest& request) {
+// Every process; for the first-holder shortcut, most likely holders first. stat(/proc/PID) gives
+// the euid as the owner; stat(/proc/PID/fd) gives the number of open fds in st_size since Linux
+// 6.2 (0 before, which leaves the order of that group as listed).
+std::vector<ProcessToVisit> processes_to_visit(int proc_fd, std::vector<char>& buffer,
+                                               const HolderScanRequest& request, int& error) {
     std::set<std::uint32_t> socket_uids;
     for (const auto& socket : request.sockets) {
         socket_uids.insert(socket.owner_uid);
@@ -100,12 +111,12 @@ std::vector<ProcessToVisit> processes_in_visit_order(int proc_fd, std::vector<ch
     std::vector<ProcessToVisit> processes;
     const int self = static_cast<int>(::getpid());
     char path[32];
-    for_each_entry(proc_fd, buffer, [&](const char* name) {
+    error = for_each_entry(proc_fd, buffer, [&](const char* name) {
         ProcessToVisit process;
         if (!parse_pid(name, process.pid) || process.pid == self) {
             return true;
         }
-        if (!request.all_holders) {
+        if (request.first_holder_only) {
             struct stat status {};
             if (::fstatat(proc_fd, name, &status, 0) == 0) {
                 process.euid = status.st_uid;
@@ -119,7 +130,7 @@ std::vector<ProcessToVisit> processes_in_visit_order(int proc_fd, std::vector<ch
         processes.push_back(process);
         return true;
     });
-    if (!request.all_holders) {
+    if (request.first_holder_only) {
         // Cheapest likely holder first: visiting a process costs one call per open fd, and a
         // process of a socket's user is likelier to hold it. Not an absolute preference for those
         // users, though: a daemon that binds as root and then drops to its own user would come
@@ -141,8 +152,8 @@ std::vector<ProcessToVisit> processes_in_visit_order(int proc_fd, std::vector<ch
 // State shared by the scanning threads.
 class SharedScan {
   public:
-    SharedScan(const std::vector<WantedSocket>& sockets, bool all_holders)
-        : all_holders_(all_holders) {
+    SharedScan(const std::vector<WantedSocket>& sockets, bool first_holder_only)
+        : first_holder_only_(first_holder_only) {
         for (const auto& socket : sockets) {
             if (socket.inode != 0) {
                 wanted_.push_back(socket);
@@ -161,6 +172,7 @@ class SharedScan {
     }
 
     bool nothing_wanted() const { return wanted_.empty(); }
+    bool first_holder_only() const { return first_holder_only_; }
 
     // Index of `inode` among the wanted ones, or nullopt.
     std::optional<std::size_t> index_of(std::uint64_t inode) const {
@@ -180,14 +192,14 @@ class SharedScan {
         }
     }
 
-    // In the default mode the scan is over once every inode has a holder.
-    bool done() const { return !all_holders_ && without_holder_.load() == 0; }
+    // Only the shortcut ends early: once every inode has a holder.
+    bool done() const { return first_holder_only_ && without_holder_.load() == 0; }
 
-    // A process of a user who owns wanted sockets, all of which already have a holder, can wait:
-    // the sockets still without one belong to other users. Processes of users who own no wanted
-    // socket never wait (a daemon that dropped privilege after bind is one of them).
+    // Shortcut only: a process of a user who owns wanted sockets, all of which already have a
+    // holder, can wait: the sockets still without one belong to other users. Processes of users
+    // who own no wanted socket never wait (a daemon that dropped privilege after bind is one).
     bool can_wait(const ProcessToVisit& process) const {
-        if (all_holders_ || !process.euid) {
+        if (!first_holder_only_ || !process.euid) {
             return false;
         }
         const auto found = pending_by_user_.find(*process.euid);
@@ -197,15 +209,39 @@ class SharedScan {
     void record(std::uint64_t inode, const ProcessIdentity& identity) {
         std::lock_guard lock(mutex_);
         auto& holders = result_.holders[inode];
-        if (holders.empty() || holders.back().pid != identity.pid) {
+        const bool known = std::any_of(holders.begin(), holders.end(),
+                                       [&](const auto& holder) { return holder.pid == identity.pid; });
+        if (!known) {
             holders.push_back(identity);
         }
     }
 
-    void count(bool scanned, bool unreadable) {
+    // A process (or one of its threads' tables) whose fds could not be read; counted once.
+    void note_unexamined(int pid, int error) {
+        constexpr std::size_t max_examples = 3;
         std::lock_guard lock(mutex_);
-        result_.scanned_processes += scanned ? 1 : 0;
-        result_.unreadable_processes += unreadable ? 1 : 0;
+        if (pid != 0 && !unexamined_pids_.insert(pid).second) {
+            return;
+        }
+        auto& unexamined = result_.unexamined;
+        if (error == EACCES || error == EPERM) {
+            ++unexamined.denied;
+        } else {
+            ++unexamined.failed;
+            if (unexamined.first_failure == 0) {
+                unexamined.first_failure = error;
+            }
+        }
+        if (unexamined.example_pids.size() < max_examples &&
+            std::find(unexamined.example_pids.begin(), unexamined.example_pids.end(), pid) ==
+                unexamined.example_pids.end()) {
+            unexamined.example_pids.push_back(pid);
+        }
+    }
+
+    void count_scanned(bool thread_table) {
+        std::lock_guard lock(mutex_);
+        ++(thread_table ? result_.scanned_thread_tables : result_.scanned_processes);
     }
 
     HolderScanResult take_result() { return std::move(result_); }
@@ -213,58 +249,158 @@ class SharedScan {
   private:
     std::vector<WantedSocket> wanted_;
     std::vector<std::atomic<bool>> has_holder_;
-    const bool all_holders_;
+    const bool first_holder_only_;
     std::atomic<std::size_t> without_holder_{0};
     std::map<std::uint32_t, std::atomic<std::size_t>> pending_by_user_;
     std::mutex mutex_;
+    std::set<int> unexamined_pids_;
     HolderScanResult result_;
 };
 
-// Looks through one process's fds; identifies it (once) when it holds a wanted socket.
-void scan_process(int proc_fd, int pid, std::vector<char>& buffer, SharedScan& shared) {
-    char path[48];
-    std::snprintf(path, sizeof(path), "%d/fd", pid);
+// Kernel threads have no fd table of their own to hold a socket in, and /proc/PID/stat, which
+// says so in its flags, is readable by anyone: they need not count as unexamined.
+bool is_kernel_thread(int proc_fd, int pid) {
+    constexpr unsigned long pf_kthread = 0x00200000;
+    char path[32];
+    std::snprintf(path, sizeof(path), "%d/stat", pid);
+    UniqueFd stat_file(::openat(proc_fd, path, O_RDONLY | O_CLOEXEC));
+    char text[1024];
+    const auto length =
+        stat_file.valid() ? ::read(stat_file.get(), text, sizeof(text) - 1) : ssize_t{-1};
+    if (length <= 0) {
+        return false;
+    }
+    text[length] = '\0';
+    // The comm in parentheses may hold anything, ')' included: the fields follow the last ')'.
+    const char* after_comm = std::strrchr(text, ')');
+    unsigned long flags = 0;
+    // Fields after the comm: state ppid pgrp session tty_nr tpgid flags.
+    return after_comm != nullptr &&
+           std::sscanf(after_comm + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) == 1 &&
+           (flags & pf_kthread) != 0;
+}
+
+// Looks through one fd table: `owner` is "PID" for a process's own table, "PID/task/TID" for a
+// thread's. Identifies the owner (once) when it holds a wanted socket; the identity is read from
+// the same directory, so a thread outliving its leader still has its executable and status.
+// Returns false when the table could not be read.
+bool scan_fd_table(int proc_fd, int pid, const char* owner, std::vector<char>& buffer,
+                   SharedScan& shared) {
+    char path[64];
+    std::snprintf(path, sizeof(path), "%s/fd", owner);
     UniqueFd fd_directory(::openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd_directory.valid()) {
-        // ENOENT/ESRCH: the process exited and holds nothing any more.
-        shared.count(false, errno == EACCES || errno == EPERM);
-        return;
+        const int error = errno;
+        if (is_gone(error) || is_kernel_thread(proc_fd, pid)) {
+            return true;
+        }
+        shared.note_unexamined(pid, error);
+        return false;
     }
-    bool denied = false;
-    bool identity_read = false;
+    int failure = 0;
     std::optional<ProcessIdentity> identity;
-    for_each_entry(fd_directory.get(), buffer, [&](const char* name) {
+    const int listing_error = for_each_entry(fd_directory.get(), buffer, [&](const char* name) {
         int error = 0;
         const auto inode = socket_inode_at(fd_directory.get(), name, error);
-        if (error == EACCES || error == EPERM) {
-            denied = true;
+        if (error != 0 && error != ENOENT) {  // ENOENT: that fd was closed meanwhile
+            failure = error;
             return false;
         }
         const auto index = inode == 0 ? std::nullopt : shared.index_of(inode);
         if (!index) {
             return true;
         }
-        if (!identity_read) {
-            identity_read = true;
-            // Bind to this process through its directory, then check it still holds the socket
-            // at this fd: had the pid been reused in between, the newcomer would not.
-            std::snprintf(path, sizeof(path), "%d", pid);
-            UniqueFd pid_directory(::openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-            std::snprintf(path, sizeof(path), "fd/%s", name);
-            int recheck_error = 0;
-            if (pid_directory.valid() &&
-                socket_inode_at(pid_directory.get(), path, recheck_error) == inode) {
-                identity = read_process_identity(pid, pid_directory.get());
-            }
-        }
         if (!identity) {
-            return false;  // the process is gone: nothing it held counts
+            // Bind to this process through its directory, then check it still holds the socket
+            // at this fd: had the pid been reused in between, the newcomer would not. If it just
+            // closed that fd, its other fds still get their turn.
+            UniqueFd owner_directory(::openat(proc_fd, owner, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            if (!owner_directory.valid()) {
+                return false;  // the process is gone: nothing it held counts
+            }
+            char fd_path[48];
+            std::snprintf(fd_path, sizeof(fd_path), "fd/%s", name);
+            int recheck_error = 0;
+            if (socket_inode_at(owner_directory.get(), fd_path, recheck_error) != inode) {
+                return true;
+            }
+            identity = read_process_identity(pid, owner_directory.get());
+            if (!identity) {
+                struct stat alive {};
+                if (::fstatat(owner_directory.get(), "stat", &alive, 0) == 0) {
+                    failure = EIO;  // it holds the socket, but who it is could not be read
+                }
+                return false;
+            }
         }
         shared.record(inode, *identity);
         shared.mark_found(*index);
         return !shared.done();
     });
-    shared.count(true, denied);
+    if (failure == 0 && listing_error != 0 && !is_gone(listing_error)) {
+        failure = listing_error;
+    }
+    if (failure != 0 && !is_gone(failure)) {
+        shared.note_unexamined(pid, failure);
+        return false;
+    }
+    return true;
+}
+
+// The threads of `pid` whose fd table is not the process's own: unshare(CLONE_FILES) gives a
+// thread its own copy, and a leader that exited leaves /proc/PID/fd empty while its threads run.
+// kcmp(KCMP_FILES) tells in one call whether two tasks share a table.
+void scan_thread_tables(int proc_fd, int pid, std::vector<char>& buffer, SharedScan& shared) {
+    char path[64];
+    std::snprintf(path, sizeof(path), "%d/task", pid);
+    struct stat task_directory {};
+    // The directory's link count is 2 + the number of threads: one thread needs no more work.
+    if (::fstatat(proc_fd, path, &task_directory, 0) != 0 || task_directory.st_nlink <= 3) {
+        return;
+    }
+    UniqueFd tasks(::openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!tasks.valid()) {
+        if (!is_gone(errno)) {
+            shared.note_unexamined(pid, errno);
+        }
+        return;
+    }
+    std::vector<int> thread_ids;
+    const int listing_error = for_each_entry(tasks.get(), buffer, [&](const char* name) {
+        int tid = 0;
+        if (parse_pid(name, tid) && tid != pid) {
+            thread_ids.push_back(tid);
+        }
+        return true;
+    });
+    if (listing_error != 0 && !is_gone(listing_error)) {
+        shared.note_unexamined(pid, listing_error);
+    }
+    const auto same_table = [](int a, int b) {
+        return ::syscall(SYS_kcmp, a, b, KCMP_FILES, 0, 0) == 0;
+    };
+    std::vector<int> scanned{pid};
+    for (const int tid : thread_ids) {
+        if (shared.done() || std::any_of(scanned.begin(), scanned.end(),
+                                         [&](int other) { return same_table(other, tid); })) {
+            continue;
+        }
+        std::snprintf(path, sizeof(path), "%d/task/%d", pid, tid);
+        scan_fd_table(proc_fd, pid, path, buffer, shared);
+        shared.count_scanned(true);
+        scanned.push_back(tid);
+    }
+}
+
+void scan_process(int proc_fd, int pid, std::vector<char>& buffer, SharedScan& shared) {
+    char owner[16];
+    std::snprintf(owner, sizeof(owner), "%d", pid);
+    const bool examined = scan_fd_table(proc_fd, pid, owner, buffer, shared);
+    shared.count_scanned(false);
+    // Without access to the process's own table, its threads' are closed to us too.
+    if (examined && !shared.first_holder_only()) {
+        scan_thread_tables(proc_fd, pid, buffer, shared);
+    }
 }
 
 }  // namespace
@@ -280,18 +416,22 @@ std::uint64_t socket_inode_from_link(std::string_view link) {
 }
 
 HolderScanResult scan_holders(const HolderScanRequest& request) {
-    SharedScan shared(request.sockets, request.all_holders);
+    SharedScan shared(request.sockets, request.first_holder_only);
     if (shared.nothing_wanted()) {
         return {};
     }
     UniqueFd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!proc.valid()) {
-        HolderScanResult failed;
-        failed.unreadable_processes = 1;
-        return failed;
+        shared.note_unexamined(0, errno);
+        return shared.take_result();
     }
     std::vector<char> first_buffer(directory_buffer_bytes);
-    const auto processes = processes_in_visit_order(proc.get(), first_buffer, request);
+    int listing_error = 0;
+    const auto processes = processes_to_visit(proc.get(), first_buffer, request, listing_error);
+    if (listing_error != 0) {
+        // Processes past the failure were never seen: any of them may hold a socket.
+        shared.note_unexamined(0, listing_error);
+    }
 
     const auto hardware = std::max(1u, std::thread::hardware_concurrency());
     const auto threads = static_cast<unsigned>(
@@ -302,7 +442,7 @@ HolderScanResult scan_holders(const HolderScanRequest& request) {
         buffer.resize(directory_buffer_bytes);
     }
     // Visits `order` (indices into processes) on every thread; processes that can wait are set
-    // aside in `waiting` when allowed.
+    // aside in `waiting` when allowed (the shortcut only).
     std::mutex waiting_mutex;
     std::vector<std::size_t> waiting;
     const auto visit_all = [&](const std::vector<std::size_t>& order, bool allow_waiting) {

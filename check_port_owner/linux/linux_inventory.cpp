@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "linux/file_reading.hpp"
 #include "linux/holder_scan.hpp"
@@ -20,20 +22,60 @@ namespace {
 constexpr std::string_view privilege_remedy =
     "run as root, with capabilities cap_dac_read_search,cap_sys_ptrace, or through sudo";
 
-std::string missing_holder_reason(const HolderScanResult& scan, const std::string& hidepid) {
+std::string describe_unexamined(const UnexaminedProcesses& unexamined) {
+    std::vector<std::string> parts;
+    if (unexamined.denied > 0) {
+        parts.push_back(fmt::format("{} {} not be examined (permission denied)", unexamined.denied,
+                                    unexamined.denied == 1 ? "process could" : "processes could"));
+    }
+    if (unexamined.failed > 0) {
+        parts.push_back(fmt::format("{} {} not be read ({})", unexamined.failed,
+                                    unexamined.failed == 1 ? "fd table could" : "fd tables could",
+                                    std::strerror(unexamined.first_failure)));
+    }
+    return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+std::string example_pids(const UnexaminedProcesses& unexamined) {
+    return unexamined.example_pids.empty()
+               ? std::string()
+               : fmt::format("; among them pid {}", fmt::join(unexamined.example_pids, ", "));
+}
+
+// Why holders may be missing, or "" when the walk saw every process it needed to.
+// - hidepid hides other users' processes from an unprivileged reader: an empty scan proves nothing;
+// - a failed read (EMFILE, ENOMEM...) may have skipped a holder, whatever the privilege;
+// - a denied process may hold the socket, unless the scan had full privilege: then it is one that
+//   no configuration of this plugin could read (an LSM, or a process of a parent user namespace),
+//   reported as a caveat instead, or no host like that could ever be checked.
+struct Completeness {
+    std::string problem;  // holders may be missing
+    std::string caveat;   // worth saying, does not put the holders in doubt
+};
+
+Completeness assess_completeness(const HolderScanResult& scan, const std::string& hidepid,
+                                 bool full_privilege) {
+    const auto& unexamined = scan.unexamined;
     if (!hidepid.empty()) {
-        // Hidden processes are not even listed, so the unreadable count says nothing.
-        return fmt::format(
-            "/proc is mounted with hidepid={}: other users' processes may be "
-            "hidden; {}",
-            hidepid, privilege_remedy);
+        // Hidden processes are not even listed, so the unexamined count says nothing.
+        return {fmt::format("/proc is mounted with hidepid={}: other users' processes may be "
+                            "hidden; {}",
+                            hidepid, privilege_remedy),
+                {}};
     }
-    if (scan.unreadable_processes > 0) {
-        return fmt::format(
-            "{} {} not be examined (permission denied); {}", scan.unreadable_processes,
-            scan.unreadable_processes == 1 ? "process could" : "processes could", privilege_remedy);
+    if (unexamined.failed > 0 || (unexamined.denied > 0 && !full_privilege)) {
+        return {fmt::format("{}; {}{}", describe_unexamined(unexamined),
+                            unexamined.failed > 0 ? "try again, or raise the open-files limit"
+                                                  : privilege_remedy,
+                            example_pids(unexamined)),
+                {}};
     }
-    return "no process holds the socket (a kernel socket, or its holder exited during the scan)";
+    if (unexamined.denied > 0) {
+        return {{},
+                fmt::format("{} even with full privilege{}", describe_unexamined(unexamined),
+                            example_pids(unexamined))};
+    }
+    return {};
 }
 
 }  // namespace
@@ -46,20 +88,31 @@ LinuxInventory::LinuxInventory(ListenerSourceChoice choice)
 LinuxInventory::~LinuxInventory() = default;
 
 std::vector<Listener> LinuxInventory::list_listeners(Transport transport,
-                                                     const std::vector<PortRange>& ports) {
+                                                     const std::vector<PortRange>& ports,
+                                                     std::vector<std::string>& notes) {
     std::vector<Listener> listeners;
     for (const auto family : {Family::ipv4, Family::ipv6}) {
         std::vector<Listener> found;
-        if (choice_ == ListenerSourceChoice::proc) {
-            found = proc_net_->list(transport, family, ports);
-        } else {
+        bool from_proc_net = choice_ == ListenerSourceChoice::proc;
+        if (!from_proc_net) {
             try {
                 found = netlink_->list(transport, family, ports);
-            } catch (const ListenerSourceError&) {
+            } catch (const ListenerSourceError& error) {
                 if (choice_ == ListenerSourceChoice::netlink) {
                     throw;
                 }
-                found = proc_net_->list(transport, family, ports);
+                from_proc_net = true;
+                notes.push_back(fmt::format("{}{} listeners from /proc/net: netlink failed ({})",
+                                            transport_name(transport),
+                                            family == Family::ipv4 ? "4" : "6", error.what()));
+            }
+        }
+        if (from_proc_net) {
+            found = proc_net_->list(transport, family, ports);
+            // /proc/net has no column for IPV6_V6ONLY: what the parser assumed is only the
+            // system default, and rules that depend on it must not rest on a guess.
+            for (auto& listener : found) {
+                listener.v6only_known = family == Family::ipv4;
             }
         }
         listeners.insert(listeners.end(), found.begin(), found.end());
@@ -67,22 +120,27 @@ std::vector<Listener> LinuxInventory::list_listeners(Transport transport,
     return listeners;
 }
 
-std::vector<ObservedListener> LinuxInventory::observe(const InventoryQuery& query) {
+Observation LinuxInventory::observe(const InventoryQuery& query) {
+    Observation observation;
     std::vector<Listener> listeners;
     try {
         if (query.want_tcp) {
-            listeners = list_listeners(Transport::tcp, query.tcp_ports);
+            listeners = list_listeners(Transport::tcp, query.tcp_ports, observation.notes);
         }
         if (query.want_udp) {
-            auto udp = list_listeners(Transport::udp, query.udp_ports);
+            auto udp = list_listeners(Transport::udp, query.udp_ports, observation.notes);
             listeners.insert(listeners.end(), udp.begin(), udp.end());
         }
     } catch (const ListenerSourceError& error) {
         throw InventoryError(error.what());
     }
+    if (choice_ == ListenerSourceChoice::proc) {
+        observation.notes.push_back(
+            "listeners from /proc/net (--listener-source proc): IPV6_V6ONLY is not visible");
+    }
 
     HolderScanRequest request;
-    request.all_holders = query.all_holders;
+    request.first_holder_only = query.first_holder_only;
     request.sockets.reserve(listeners.size());
     for (auto& listener : listeners) {
         listener.socket_user = user_names_.name(listener.socket_uid);
@@ -97,30 +155,36 @@ std::vector<ObservedListener> LinuxInventory::observe(const InventoryQuery& quer
             holder.user = user_names_.name(holder.uid);
         }
     }
+    if (query.first_holder_only) {
+        observation.notes.push_back(
+            "--first-holder: only the first holder of each socket was checked; another process "
+            "sharing it (an inherited or passed socket, a thread's own fd table) is not seen");
+    }
 
-    // hidepid only hides processes from readers without CAP_SYS_PTRACE-level access; as root the
-    // walk is complete whatever the mount says.
-    const auto hidepid =
-        ::geteuid() == 0 || has_scan_capabilities() ? std::string() : current_proc_hidepid_option();
-    const bool some_hidden = !hidepid.empty() || scan.unreadable_processes > 0;
-    std::vector<ObservedListener> observed;
-    observed.reserve(listeners.size());
+    // hidepid only hides processes from readers without CAP_SYS_PTRACE-level access; with it the
+    // walk sees every process whatever the mount says.
+    const bool full_privilege = has_scan_capabilities();
+    const auto hidepid = full_privilege ? std::string() : current_proc_hidepid_option();
+    const auto completeness = assess_completeness(scan, hidepid, full_privilege);
+    observation.listeners.reserve(listeners.size());
     for (const auto& listener : listeners) {
         ObservedListener entry;
         entry.socket = listener;
         if (const auto found = scan.holders.find(listener.inode); found != scan.holders.end()) {
             entry.holders = found->second;
         }
-        if (entry.holders.empty()) {
-            entry.attribution_problem = missing_holder_reason(scan, hidepid);
-        } else if (query.all_holders && some_hidden) {
-            // Asked for every holder, but some processes could not be read.
+        entry.caveat = completeness.caveat;
+        if (!completeness.problem.empty()) {
             entry.holders_complete = false;
-            entry.attribution_problem = missing_holder_reason(scan, hidepid);
+            entry.attribution_problem = completeness.problem;
+        } else if (entry.holders.empty()) {
+            entry.attribution_problem =
+                "no process holds the socket (a kernel socket, or its holder exited during the "
+                "scan)";
         }
-        observed.push_back(std::move(entry));
+        observation.listeners.push_back(std::move(entry));
     }
-    return observed;
+    return observation;
 }
 
 PortRange LinuxInventory::ephemeral_ports() {

@@ -17,11 +17,13 @@ class LinuxInventory : public Inventory {
     explicit LinuxInventory(ListenerSourceChoice choice);
     ~LinuxInventory() override;
 
-    std::vector<ObservedListener> observe(const InventoryQuery& query) override;
+    Observation observe(const InventoryQuery& query) override;
     PortRange ephemeral_ports() override;
 
   private:
-    std::vector<Listener> list_listeners(Transport transport, const std::vector<PortRange>& ports);
+    // Lists one protocol's listeners; a fallback to /proc/net is added to `notes`.
+    std::vector<Listener> list_listeners(Transport transport, const std::vector<PortRange>& ports,
+                                         std::vector<std::string>& notes);
 
     ListenerSourceChoice choice_;
     std::unique_ptr<ListenerSource> netlink_;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 
 #include "linux/cgroup_unit.hpp"
 #include "linux/file_reading.hpp"
@@ -49,6 +50,80 @@ bool parse_leading_number(std::string_view text, T& value) {
     return std::from_chars(text.data(), text.data() + text.size(), value).ec == std::errc{};
 }
 
+std::string describe_executable_error(int error) {
+    switch (error) {
+        case ENAMETOOLONG:
+            return "its path is longer than PATH_MAX";
+        case EACCES:
+        case EPERM:
+            return "permission denied";
+        case ENOENT:
+            return "no executable (a kernel thread or an exiting process)";
+        default:
+            return std::strerror(error);
+    }
+}
+
+// Whether the file that runs (the target of /proc/PID/exe, which stays bound to the running file
+// whatever its path now names) is the file at `path` in this mount namespace.
+ExecutableFileCheck check_executable_file(int pid_directory_fd, const std::string& path,
+                                          bool deleted) {
+    struct stat running {};
+    if (::fstatat(pid_directory_fd, "exe", &running, 0) != 0) {
+        return ExecutableFileCheck::unknown;
+    }
+    if (deleted || running.st_nlink == 0) {
+        return ExecutableFileCheck::different_file;
+    }
+    struct stat at_path {};
+    if (::stat(path.c_str(), &at_path) != 0) {
+        return errno == ENOENT || errno == ENOTDIR ? ExecutableFileCheck::different_file
+                                                   : ExecutableFileCheck::unknown;
+    }
+    return at_path.st_dev == running.st_dev && at_path.st_ino == running.st_ino
+               ? ExecutableFileCheck::same_file
+               : ExecutableFileCheck::different_file;
+}
+
+// Reads /proc/PID/exe into `identity`; false when the process is gone.
+bool read_executable(int pid_directory_fd, ProcessIdentity& identity) {
+    char path[PATH_MAX + 1];
+    const auto length = ::readlinkat(pid_directory_fd, "exe", path, PATH_MAX);
+    if (length < 0) {
+        const int error = errno;
+        if (error == ESRCH) {
+            return false;
+        }
+        identity.executable_problem = describe_executable_error(error);
+        return true;
+    }
+    if (length == 0 || length >= PATH_MAX) {
+        // readlink truncates silently: a path that fills the buffer may be cut.
+        identity.executable_problem = describe_executable_error(ENAMETOOLONG);
+        return true;
+    }
+    std::string executable(path, static_cast<std::size_t>(length));
+    // The suffix alone is not proof (a file may be named so); a deleted file has no links.
+    struct stat file {};
+    if (executable.ends_with(deleted_suffix) && ::fstatat(pid_directory_fd, "exe", &file, 0) == 0 &&
+        file.st_nlink == 0) {
+        executable.resize(executable.size() - deleted_suffix.size());
+        identity.executable_deleted = true;
+    }
+    identity.executable_file =
+        check_executable_file(pid_directory_fd, executable, identity.executable_deleted);
+    identity.executable = std::move(executable);
+    return true;
+}
+
+bool in_other_mount_namespace(int pid_directory_fd) {
+    struct stat theirs {};
+    struct stat ours {};
+    return ::fstatat(pid_directory_fd, "ns/mnt", &theirs, 0) == 0 &&
+           ::stat("/proc/self/ns/mnt", &ours) == 0 &&
+           (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev);
+}
+
 }  // namespace
 
 bool parse_status(std::string_view status, std::uint32_t& effective_uid, int& parent_pid) {
@@ -82,21 +157,10 @@ std::optional<ProcessIdentity> read_process_identity(int pid, int pid_directory_
         identity.comm = text;
     }
 
-    char path[PATH_MAX + 1];
-    const auto length = ::readlinkat(pid_directory_fd, "exe", path, PATH_MAX);
-    if (length > 0) {
-        std::string executable(path, static_cast<std::size_t>(length));
-        // The suffix alone is not proof (a file may be named so); a deleted file has no links.
-        struct stat file {};
-        if (executable.ends_with(deleted_suffix) &&
-            ::fstatat(pid_directory_fd, "exe", &file, 0) == 0 && file.st_nlink == 0) {
-            executable.resize(executable.size() - deleted_suffix.size());
-            identity.executable_deleted = true;
-        }
-        identity.executable = std::move(executable);
-    } else if (process_gone(errno)) {
+    if (!read_executable(pid_directory_fd, identity)) {
         return std::nullopt;
     }
+    identity.other_mount_namespace = in_other_mount_namespace(pid_directory_fd);
 
     if (read_file_at(pid_directory_fd, "cmdline", text, max_command_line) == 0) {
         std::replace(text.begin(), text.end(), '\0', ' ');

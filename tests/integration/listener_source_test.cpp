@@ -50,10 +50,9 @@ HolderOptions holder(std::string executable_name, std::string socket) {
     return {.executable_name = std::move(executable_name), .sockets = {std::move(socket)}};
 }
 
-// Not in the table: a v6only [::] listener against a tcp4 rule. /proc/net/tcp6 has no column for
-// IPV6_V6ONLY, so the proc source cannot tell a v6only socket from a dual-stack one; only netlink
-// (INET_DIAG_SKV6ONLY) can give "not listening" there. Ipv6.V6OnlyListenerDoesNotServeATcp4Rule
-// covers it with the default source.
+// Not in the table: a [::] listener against an IPv4 rule. /proc/net/tcp6 has no column for
+// IPV6_V6ONLY, so the proc source cannot tell a v6only socket from a dual-stack one: only netlink
+// (INET_DIAG_SKV6ONLY) decides, and the proc source says UNKNOWN (the tests below).
 const SourceCase kCases[] = {
     {"AllowedHolderOk",
      {{.executable_name = "nginx", .sockets = {"tcp4/0.0.0.0:80", "tcp6/[::]:443,v6only=on"}}},
@@ -82,10 +81,6 @@ const SourceCase kCases[] = {
      {"-p", "8080=nginx"},
      kCritical},
     {"V6OnlyTcp6Rule", {holder("nginx", "tcp6/[::]:80,v6only=on")}, {"-p", "tcp6/80=nginx"}, kOk},
-    {"DualStackTcp4Rule",
-     {holder("nginx", "tcp6/[::]:80,v6only=off")},
-     {"-p", "tcp4/80=nginx"},
-     kOk},
     {"Ipv4MappedTcp4AddressRule",
      {holder("nginx", "tcp6/[::ffff:127.0.0.1]:80,v6only=off")},
      {"-p", "tcp4/127.0.0.1:80=nginx"},
@@ -112,6 +107,53 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, ListenerSourcesAgree, testing::ValuesIn(kCas
                          [](const testing::TestParamInfo<SourceCase>& info) {
                              return info.param.name;
                          });
+
+using ProcNetFallback = PortOwnerTest;
+
+// The fallback never guesses: whether [::] serves IPv4 is exactly what it cannot see.
+TEST_F(ProcNetFallback, Ipv4RuleOnADualStackListenerIsUnknownWithTheReason) {
+    auto nginx = start_holder(holder("nginx", "tcp6/[::]:80,v6only=off"));
+
+    EXPECT_TRUE(has_verdict(run_plugin({"--listener-source", "netlink", "-p", "tcp4/80=nginx"}),
+                            kOk));
+    const ProgramRun proc = run_plugin({"--listener-source", "proc", "-p", "tcp4/80=nginx"});
+    EXPECT_TRUE(has_verdict(proc, kUnknown));
+    EXPECT_TRUE(first_line_contains(proc, "tcp4/80 undecided"));
+    EXPECT_TRUE(first_line_contains(proc, "IPV6_V6ONLY"));
+    EXPECT_NE(proc.out.find("\nnote: listeners from /proc/net"), std::string::npos)
+        << describe(proc);
+}
+
+// The hole this closes: a v6only [::] listener used to satisfy a tcp4 rule on the proc path.
+TEST_F(ProcNetFallback, Ipv4RuleOnAV6OnlyListenerIsNeverOk) {
+    auto nginx = start_holder(holder("nginx", "tcp6/[::]:8080,v6only=on"));
+
+    EXPECT_TRUE(has_verdict(
+        run_plugin({"--listener-source", "netlink", "-p", "tcp4/8080=nginx"}), kCritical));
+    const ProgramRun proc = run_plugin({"--listener-source", "proc", "-p", "tcp4/8080=nginx"});
+    EXPECT_TRUE(has_verdict(proc, kUnknown));
+    EXPECT_TRUE(first_line_contains(proc, "IPV6_V6ONLY"));
+}
+
+// An impostor on [::] next to the allowed IPv4 listener: it may or may not take IPv4 traffic.
+TEST_F(ProcNetFallback, ImpostorOnAnIpv6WildcardLeavesAnIpv4RuleUndecided) {
+    auto nginx = start_holder(holder("nginx", "tcp4/0.0.0.0:8080,reuseport"));
+    auto rogue = start_holder(holder("rogue", "tcp6/[::]:8080,v6only=off,reuseport"));
+
+    EXPECT_TRUE(has_verdict(
+        run_plugin({"--listener-source", "netlink", "-p", "tcp4/8080=nginx"}), kCritical));
+    EXPECT_TRUE(has_verdict(run_plugin({"--listener-source", "proc", "-p", "tcp4/8080=nginx"}),
+                            kUnknown));
+}
+
+// Rules that do not depend on v6only are decided on the proc path as on netlink.
+TEST_F(ProcNetFallback, DualStackRuleIsDecidedWithoutV6only) {
+    auto nginx = start_holder(holder("nginx", "tcp6/[::]:80,v6only=off"));
+
+    EXPECT_TRUE(has_verdict(run_plugin({"--listener-source", "proc", "-p", "80=nginx"}), kOk));
+    EXPECT_TRUE(has_verdict(run_plugin({"--listener-source", "proc", "-p", "80=apache2"}),
+                            kCritical));
+}
 
 }  // namespace
 }  // namespace integration

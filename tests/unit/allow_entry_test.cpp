@@ -115,6 +115,21 @@ ProcessIdentity unreadable_executable(std::string comm) {
     return identity;
 }
 
+// A bind mount over /usr/sbin/nginx in a private mount namespace: the path reads right, the
+// running file is the user's own.
+ProcessIdentity in_other_mount_namespace() {
+    auto identity = nginx();
+    identity.executable_file = ExecutableFileCheck::different_file;
+    identity.other_mount_namespace = true;
+    return identity;
+}
+
+ProcessIdentity unverifiable_file() {
+    auto identity = nginx();
+    identity.executable_file = ExecutableFileCheck::unknown;
+    return identity;
+}
+
 ProcessIdentity www_data(std::string exe) {
     return process("php-fpm8.2", std::move(exe), 300, 33, "www-data");
 }
@@ -142,9 +157,10 @@ TEST(AllowEntryMatch, Table) {
         {"name:nginx", spoofed(), MatchKind::matched, "name: is the comm, spoofable"},
         {"nginx", renamed, MatchKind::matched, "the executable wins over a renamed comm"},
         {"name:nginx", renamed, MatchKind::no_match, "name: compares the comm only"},
-        {"nginx", unreadable_executable("nginx"), MatchKind::matched_by_comm,
-         "comm fallback when the executable is unreadable"},
-        {"nginx", unreadable_executable("evil"), MatchKind::no_match, "comm fallback, other comm"},
+        {"nginx", unreadable_executable("nginx"), MatchKind::undecidable,
+         "no comm fallback when the executable is unreadable"},
+        {"nginx", unreadable_executable("evil"), MatchKind::undecidable,
+         "comm is not consulted at all"},
         {"name:nginx", unreadable_executable("nginx"), MatchKind::matched,
          "name: is never a fallback"},
         {"exe:/usr/sbin/nginx", nginx(), MatchKind::matched, "exact path"},
@@ -154,8 +170,18 @@ TEST(AllowEntryMatch, Table) {
         {"exe:/usr/sbin/ngin?", nginx(), MatchKind::matched, "glob ?"},
         {"exe:/usr/sbin/[a-n]ginx", nginx(), MatchKind::matched, "glob class"},
         {"exe:/usr/bin/*", nginx(), MatchKind::no_match, "glob, other directory"},
-        {"exe:/usr/sbin/nginx", unreadable_executable("nginx"), MatchKind::no_match,
+        {"exe:/usr/sbin/nginx", unreadable_executable("nginx"), MatchKind::undecidable,
          "exe: never falls back to comm"},
+        {"exe:/usr/sbin/nginx", in_other_mount_namespace(), MatchKind::no_match,
+         "the path is right, the file that runs is another"},
+        {"exe:/usr/sbin/*", in_other_mount_namespace(), MatchKind::no_match,
+         "a glob is checked against the file that runs too"},
+        {"nginx", in_other_mount_namespace(), MatchKind::matched,
+         "NAME is the basename, whatever file it is"},
+        {"exe:/usr/sbin/nginx", unverifiable_file(), MatchKind::undecidable,
+         "the path matches but the file could not be checked"},
+        {"exe:/usr/bin/*", unverifiable_file(), MatchKind::no_match,
+         "the path does not match: no need to check the file"},
         {"exe:/tmp/evil", spoofed(), MatchKind::matched, "exe: of the impostor"},
         {"user:root", nginx(), MatchKind::matched, "user by name"},
         {"user:0", nginx(), MatchKind::matched, "user by uid"},
@@ -178,10 +204,10 @@ TEST(AllowEntryMatch, Table) {
         {"exe:/usr/sbin/nginx+user:www-data", nginx(), MatchKind::no_match, "one part fails"},
         {"user:www-data+exe:/usr/sbin/nginx", nginx(), MatchKind::no_match, "order irrelevant"},
         {"nginx+unit:nginx.service", nginx(), MatchKind::matched, "name and unit"},
-        {"nginx+unit:nginx.service", unreadable_executable("nginx"), MatchKind::matched_by_comm,
-         "conjunction with comm fallback says so"},
+        {"nginx+unit:nginx.service", unreadable_executable("nginx"), MatchKind::undecidable,
+         "the rest holds, the name cannot be decided"},
         {"nginx+user:33", unreadable_executable("nginx"), MatchKind::no_match,
-         "comm fallback does not rescue a failing user"},
+         "a failing user decides, whatever the name"},
         {"name:nginx+user:root", spoofed(), MatchKind::no_match, "impostor runs as mallory"},
     };
     for (const auto& c : cases) {

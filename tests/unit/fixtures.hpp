@@ -53,6 +53,9 @@ inline ProcessIdentity process(std::string comm, std::optional<std::string> exec
     identity.parent_pid = 1;
     identity.comm = std::move(comm);
     identity.executable = std::move(executable);
+    // The ordinary case: the path names the file that runs. Tests of the other cases say so.
+    identity.executable_file =
+        identity.executable ? ExecutableFileCheck::same_file : ExecutableFileCheck::unknown;
     identity.uid = uid;
     identity.user = std::move(user);
     identity.command_line = identity.executable.value_or(identity.comm);

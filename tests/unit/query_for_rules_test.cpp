@@ -28,13 +28,13 @@ TEST(QueryForRules, NoRulesAsksForNothing) {
 }
 
 TEST(QueryForRules, EveryListenerMeansNoFilter) {
-    for (const bool all_holders : {false, true}) {
-        const auto query = query_for_rules(rules_of({"80", "udp/53"}), true, all_holders);
+    for (const bool first_holder_only : {false, true}) {
+        const auto query = query_for_rules(rules_of({"80", "udp/53"}), true, first_holder_only);
         EXPECT_TRUE(query.want_tcp);
         EXPECT_TRUE(query.want_udp);
         EXPECT_TRUE(query.tcp_ports.empty());
         EXPECT_TRUE(query.udp_ports.empty());
-        EXPECT_EQ(query.all_holders, all_holders);
+        EXPECT_EQ(query.first_holder_only, first_holder_only);
     }
 }
 
@@ -45,7 +45,7 @@ TEST(QueryForRules, OnlyTheProtocolsNamed) {
     const auto udp_only = query_for_rules(rules_of({"udp/53"}), false, true);
     EXPECT_FALSE(udp_only.want_tcp);
     EXPECT_TRUE(udp_only.want_udp);
-    EXPECT_TRUE(udp_only.all_holders);
+    EXPECT_TRUE(udp_only.first_holder_only);
 }
 
 struct Case {

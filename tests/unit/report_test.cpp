@@ -78,7 +78,7 @@ TEST(Report, DesignExample) {
         observed(udp("127.0.0.53", 53), {resolved}),
     };
     const auto verdict = evaluate(rules, listeners, {});
-    const auto output = format_report(verdict, {listeners.size(), 0.012, 0});
+    const auto output = format_report(verdict, {listeners.size(), 0.012, 0, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 4u) << output;
@@ -126,7 +126,7 @@ TEST(Report, OneLongLinePerRuleWorstFirst) {
     };
     for (int verbosity = 0; verbosity <= 3; ++verbosity) {
         SCOPED_TRACE(verbosity);
-        const auto output = format_report(evaluate(rules, listeners, {}), {4, 0.5, verbosity});
+        const auto output = format_report(evaluate(rules, listeners, {}), {4, 0.5, verbosity, {}});
         expect_well_formed(output);
         const auto lines = split_lines(output);
         ASSERT_EQ(lines.size(), 1 + rules.size()) << output;
@@ -152,8 +152,8 @@ TEST(Report, UnlistedListenersOnlyWhenVerbose) {
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()}),
                                                   observed(tcp("0.0.0.0", 22), {})};
     const auto verdict = evaluate(rules, listeners, {});
-    EXPECT_EQ(split_lines(format_report(verdict, {2, 0, 0})).size(), 2u);
-    const auto verbose = format_report(verdict, {2, 0, 1});
+    EXPECT_EQ(split_lines(format_report(verdict, {2, 0, 0, {}})).size(), 2u);
+    const auto verbose = format_report(verdict, {2, 0, 1, {}});
     expect_well_formed(verbose);
     const auto lines = split_lines(verbose);
     ASSERT_EQ(lines.size(), 3u);
@@ -173,12 +173,47 @@ TEST(Report, IncompleteHolderListIsSaid) {
     const std::vector<Rule> rules{rule("80=nginx")};
     const std::vector<ObservedListener> listeners{
         observed(tcp("0.0.0.0", 80), {nginx()}, false, "pid 1 not readable")};
-    const auto output = format_report(evaluate(rules, listeners, {}), {1, 0, 0});
+    const auto output = format_report(evaluate(rules, listeners, {}), {1, 0, 0, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 2u);
-    EXPECT_TRUE(lines[1].starts_with("OK tcp/80 0.0.0.0: nginx pid 901")) << lines[1];
-    EXPECT_NE(lines[1].find("may be incomplete"), std::string::npos) << lines[1];
+    // Another process may share the socket: not OK, and the line says who was seen and why.
+    EXPECT_TRUE(lines[0].starts_with("PORT_OWNER UNKNOWN - tcp/80 holders not all examined"))
+        << lines[0];
+    EXPECT_TRUE(lines[1].starts_with("UNKNOWN tcp/80 0.0.0.0: seen nginx pid 901")) << lines[1];
+    EXPECT_NE(lines[1].find("may be incomplete: pid 1 not readable"), std::string::npos)
+        << lines[1];
+}
+
+TEST(Report, NotesFollowTheRules) {
+    const std::vector<Rule> rules{rule("80=nginx")};
+    const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()})};
+    const auto output = format_report(evaluate(rules, listeners, {}),
+                                      {1, 0, 0, {"listeners from /proc/net\n|x=1"}});
+    expect_well_formed(output);
+    const auto lines = split_lines(output);
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_TRUE(lines[2].starts_with("note: listeners from /proc/net")) << lines[2];
+    EXPECT_EQ(lines[2].find('|'), std::string::npos) << lines[2];
+}
+
+TEST(Report, UnverifiedHolderIsNamedWithTheReason) {
+    const std::vector<Rule> rules{rule("80=nginx")};
+    auto holder = nginx(4242);
+    holder.executable.reset();
+    holder.executable_problem = "its path is longer than PATH_MAX";
+    const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {holder})};
+    const auto output = format_report(evaluate(rules, listeners, {}), {1, 0, 0, {}});
+    expect_well_formed(output);
+    const auto lines = split_lines(output);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_TRUE(lines[0].starts_with(
+        "PORT_OWNER UNKNOWN - tcp/80 holder nginx (pid 4242, user root) not verified: the "
+        "executable of pid 4242 cannot be read (its path is longer than PATH_MAX)"))
+        << lines[0];
+    EXPECT_TRUE(lines[1].starts_with("UNKNOWN tcp/80 0.0.0.0: holder not verified: nginx pid 4242 "
+                                     "user root exe unreadable (its path is longer than PATH_MAX)"))
+        << lines[1];
 }
 
 TEST(Report, UnlistedThresholdBreachLeadsWhenWorst) {
@@ -189,7 +224,7 @@ TEST(Report, UnlistedThresholdBreachLeadsWhenWorst) {
     auto verdict = evaluate(rules, listeners, {});
     verdict.unlisted_count = UnlistedCount{State::critical, "1", "1", 1.0, 1.0};
     verdict.overall = State::critical;
-    const auto output = format_report(verdict, {3, 0, 0});
+    const auto output = format_report(verdict, {3, 0, 0, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     EXPECT_TRUE(lines[0].starts_with("PORT_OWNER CRITICAL - 2 unlisted listeners")) << lines[0];
@@ -264,7 +299,7 @@ std::string play(const Actor& a, int verbosity, bool with_thresholds) {
             UnlistedCount{State::warning, "0", std::nullopt, 0.0, std::nullopt};
         verdict.overall = worse_of(verdict.overall, State::warning);
     }
-    return format_report(verdict, {listeners.size(), 0.25, verbosity});
+    return format_report(verdict, {listeners.size(), 0.25, verbosity, {}});
 }
 
 class HostileText : public ::testing::TestWithParam<Actor> {};
@@ -320,7 +355,7 @@ TEST(Report, ManyRulesAreCutVisiblyUnder8KiB) {
     }
     for (int verbosity = 0; verbosity <= 3; ++verbosity) {
         SCOPED_TRACE(verbosity);
-        const auto output = format_report(evaluate(rules, {}, {}), {0, 0, verbosity});
+        const auto output = format_report(evaluate(rules, {}, {}), {0, 0, verbosity, {}});
         expect_well_formed(output);
         const auto lines = split_lines(output);
         EXPECT_LT(lines.size(), 1 + rules.size());
@@ -345,7 +380,7 @@ TEST(Report, ManyHostileHoldersStayWithinLimits) {
     }
     for (int verbosity = 0; verbosity <= 3; ++verbosity) {
         SCOPED_TRACE(verbosity);
-        const auto output = format_report(evaluate(rules, listeners, {}), {50, 1.5, verbosity});
+        const auto output = format_report(evaluate(rules, listeners, {}), {50, 1.5, verbosity, {}});
         expect_well_formed(output);
         EXPECT_TRUE(output.starts_with("PORT_OWNER CRITICAL - tcp/2000 held by ")) << output;
         EXPECT_NE(output.find("cut"), std::string::npos);
@@ -364,7 +399,7 @@ TEST(Report, OneRuleWithManyCulpritsDoesNotHideTheOtherRules) {
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), workers),
                                                   observed(tcp("0.0.0.0", 81), {nginx()}),
                                                   observed(tcp("0.0.0.0", 82), {nginx()})};
-    const auto output = format_report(evaluate(rules, listeners, {}), {3, 0, 0});
+    const auto output = format_report(evaluate(rules, listeners, {}), {3, 0, 0, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 1 + rules.size()) << output;
@@ -400,7 +435,17 @@ TEST(DescribeHolder, Fields) {
     holder.executable.reset();
     holder.comm = "msproxy";
     EXPECT_EQ(describe_holder(holder, 0),
-              "msproxy pid 4242 user root exe unreadable unit ms.service");
+              "msproxy pid 4242 user root exe unreadable (unknown reason) unit ms.service");
+    holder.executable_problem = "permission denied";
+    EXPECT_EQ(describe_holder(holder, 0),
+              "msproxy pid 4242 user root exe unreadable (permission denied) unit ms.service");
+    holder.executable = "/usr/sbin/nginx";
+    holder.executable_deleted = false;
+    holder.executable_file = ExecutableFileCheck::different_file;
+    holder.other_mount_namespace = true;
+    EXPECT_EQ(describe_holder(holder, 0),
+              "nginx pid 4242 user root exe /usr/sbin/nginx (not the file at that path here) "
+              "mount namespace other than the plugin's unit ms.service");
 }
 
 TEST(DescribeHolder, VerboseAddsParentAndCommandLine) {

@@ -224,6 +224,21 @@ Listener mapped_listener(std::array<std::uint8_t, 4> v4, std::uint16_t port) {
     return socket;
 }
 
+TEST(PortSpecCoverage, UncertainWhenIpv4RestsOnAnUnknownV6only) {
+    auto listener = test_support::tcp("::", 8080, false);
+    listener.v6only_known = false;
+    using Coverage = PortSpec::Coverage;
+    EXPECT_EQ(PortSpec::parse("tcp4/8080").coverage(listener), Coverage::uncertain);
+    EXPECT_EQ(PortSpec::parse("tcp/127.0.0.1:8080").coverage(listener), Coverage::uncertain);
+    EXPECT_EQ(PortSpec::parse("tcp/0.0.0.0:8080").coverage(listener), Coverage::uncertain);
+    EXPECT_EQ(PortSpec::parse("tcp/8080").coverage(listener), Coverage::covered);
+    EXPECT_EQ(PortSpec::parse("tcp6/8080").coverage(listener), Coverage::covered);
+    EXPECT_EQ(PortSpec::parse("tcp4/8081").coverage(listener), Coverage::none);
+    auto specific = test_support::tcp("::1", 8080, false);
+    specific.v6only_known = false;
+    EXPECT_EQ(PortSpec::parse("tcp4/8080").coverage(specific), Coverage::none);
+}
+
 TEST(PortSpecCovers, Table) {
     using test_support::tcp;
     using test_support::udp;
@@ -243,7 +258,14 @@ TEST(PortSpecCovers, Table) {
         {"tcp/127.0.0.1:8080", tcp("0.0.0.0", 8080), true, "wildcard covers a specific address"},
         {"tcp/127.0.0.1:8080", tcp("127.0.0.1", 8080), true, "same address"},
         {"tcp/127.0.0.1:8080", tcp("127.0.0.2", 8080), false, "other address"},
-        {"tcp/0.0.0.0:8080", tcp("127.0.0.1", 8080), false, "specific does not cover wildcard"},
+        {"tcp/0.0.0.0:8080", tcp("127.0.0.1", 8080), true,
+         "a specific joiner takes the wildcard's local traffic"},
+        {"tcp/0.0.0.0:8080", tcp("::", 8080, false), true, "IPv4 wildcard, dual-stack [::]"},
+        {"tcp/0.0.0.0:8080", tcp("::", 8080, true), false, "IPv4 wildcard, v6only [::]"},
+        {"tcp/0.0.0.0:8080", tcp("::1", 8080), false, "IPv4 wildcard, IPv6 loopback"},
+        {"tcp/[::]:8080", tcp("::1", 8080), true, "IPv6 wildcard, IPv6 loopback joiner"},
+        {"tcp/[::]:8080", tcp("127.0.0.1", 8080), true, "IPv6 wildcard, IPv4 joiner"},
+        {"tcp/[::]:8080", tcp("0.0.0.0", 8081), false, "IPv6 wildcard, other port"},
         {"tcp/127.0.0.1:8080", tcp("::", 8080, false), true, "dual-stack wildcard serves IPv4"},
         {"tcp/127.0.0.1:8080", tcp("::", 8080, true), false, "v6only wildcard: no IPv4"},
         {"tcp/127.0.0.1:8080", tcp("::1", 8080), false, "IPv6 loopback is not IPv4"},

@@ -78,6 +78,22 @@ std::vector<ObservedListener> held_by(ProcessIdentity holder,
 
 const ProcessIdentity impostor = process("msproxy", "/opt/ms/msproxy", 4242);
 
+ProcessIdentity unverified(ProcessIdentity holder) {
+    holder.executable_file = ExecutableFileCheck::unknown;
+    return holder;
+}
+
+ProcessIdentity bind_mounted(ProcessIdentity holder) {
+    holder.executable_file = ExecutableFileCheck::different_file;
+    holder.other_mount_namespace = true;
+    return holder;
+}
+
+Listener v6only_unknown(Listener socket) {
+    socket.v6only_known = false;
+    return socket;
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Table, VerdictScenario,
     ::testing::Values(
@@ -209,11 +225,113 @@ INSTANTIATE_TEST_SUITE_P(
                  defaults,
                  Outcome::unattributed,
                  State::unknown},
-        // --all-holders with some processes unreadable: judged on the identified holders (the
-        // report says the list may be incomplete), as the default mode judges one holder.
-        Scenario{"ok_holders_incomplete_judged_on_identified",
+        // Some processes could not be examined: one of them may share the socket, so the
+        // identified holders alone cannot make the listener OK.
+        Scenario{"unattributed_holders_incomplete_all_identified_allowed",
                  rule("80=nginx"),
                  {observed(tcp("0.0.0.0", 80), {nginx()}, false, "hidepid")},
+                 defaults,
+                 Outcome::unattributed,
+                 State::unknown},
+        Scenario{"unexpected_holders_incomplete_with_a_culprit",
+                 rule("80=nginx"),
+                 {observed(tcp("0.0.0.0", 80), {nginx(), impostor}, false, "hidepid")},
+                 defaults,
+                 Outcome::unexpected,
+                 State::critical},
+        Scenario{"ok_holders_incomplete_settled_by_the_socket_owner",
+                 rule("80=nginx,user:root"),
+                 {observed(tcp("0.0.0.0", 80), {nginx()}, false, "hidepid")},
+                 defaults,
+                 Outcome::ok,
+                 State::ok},
+        Scenario{"ok_holders_incomplete_any_holder_rule",
+                 rule("80"),
+                 {observed(tcp("0.0.0.0", 80), {nginx()}, false, "hidepid")},
+                 defaults,
+                 Outcome::ok,
+                 State::ok},
+        // The executable cannot be read (a path longer than PATH_MAX): comm proves nothing.
+        Scenario{"unattributed_name_rule_executable_unreadable",
+                 rule("80=nginx"),
+                 held_by(process("nginx", std::nullopt)),
+                 defaults,
+                 Outcome::unattributed,
+                 State::unknown},
+        Scenario{"unattributed_exe_rule_file_not_checked",
+                 rule("80=exe:/usr/sbin/nginx"),
+                 held_by(unverified(nginx())),
+                 defaults,
+                 Outcome::unattributed,
+                 State::unknown},
+        Scenario{"unexpected_exe_rule_other_file_at_the_path",
+                 rule("80=exe:/usr/sbin/nginx"),
+                 held_by(bind_mounted(nginx())),
+                 defaults,
+                 Outcome::unexpected,
+                 State::critical},
+        Scenario{"ok_executable_unreadable_but_name_entry_matches",
+                 rule("80=nginx,name:nginx"),
+                 held_by(process("nginx", std::nullopt)),
+                 defaults,
+                 Outcome::ok,
+                 State::ok},
+        Scenario{"ok_executable_unreadable_but_user_entry_matches",
+                 rule("80=nginx,user:root"),
+                 held_by(process("nginx", std::nullopt)),
+                 defaults,
+                 Outcome::ok,
+                 State::ok},
+        Scenario{"unexpected_executable_unreadable_and_user_fails",
+                 rule("80=nginx+user:www-data"),
+                 held_by(process("nginx", std::nullopt)),
+                 defaults,
+                 Outcome::unexpected,
+                 State::critical},
+        // A wildcard rule is taken over by a specific listener on its port as well.
+        Scenario{"unexpected_specific_joiner_on_wildcard_rule",
+                 rule("tcp/0.0.0.0:8080=nginx"),
+                 {observed(tcp("0.0.0.0", 8080), {nginx()}),
+                  observed(tcp("127.0.0.1", 8080), {impostor})},
+                 defaults,
+                 Outcome::unexpected,
+                 State::critical},
+        Scenario{"unexpected_specific_joiner_on_ipv6_wildcard_rule",
+                 rule("tcp/[::]:8080=nginx"),
+                 {observed(tcp("::", 8080), {nginx()}), observed(tcp("::1", 8080), {impostor})},
+                 defaults,
+                 Outcome::unexpected,
+                 State::critical},
+        // /proc/net cannot show IPV6_V6ONLY: an IPv4 rule that rests on [::] is undecided.
+        Scenario{"undecided_ipv4_rule_only_an_ipv6_wildcard_of_unknown_v6only",
+                 rule("tcp4/8080=nginx"),
+                 {observed(v6only_unknown(tcp("::", 8080)), {nginx()})},
+                 defaults,
+                 Outcome::undecided,
+                 State::unknown},
+        Scenario{"undecided_even_when_missing_would_be_ok",
+                 rule("tcp4/8080=nginx"),
+                 {observed(v6only_unknown(tcp("::", 8080)), {nginx()})},
+                 lenient,
+                 Outcome::undecided,
+                 State::unknown},
+        Scenario{"undecided_ipv4_rule_impostor_on_an_ipv6_wildcard_of_unknown_v6only",
+                 rule("tcp/127.0.0.1:8080=nginx"),
+                 {observed(tcp("0.0.0.0", 8080), {nginx()}),
+                  observed(v6only_unknown(tcp("::", 8080)), {impostor})},
+                 defaults,
+                 Outcome::undecided,
+                 State::unknown},
+        Scenario{"ok_ipv4_rule_allowed_holder_on_an_ipv6_wildcard_of_unknown_v6only",
+                 rule("tcp4/8080=nginx"),
+                 {observed(tcp("0.0.0.0", 8080), {nginx()}),
+                  observed(v6only_unknown(tcp("::", 8080)), {nginx()})},
+                 defaults,
+                 Outcome::ok,
+                 State::ok},
+        Scenario{"ok_dual_stack_rule_does_not_depend_on_v6only",
+                 rule("tcp/8080=nginx"),
+                 {observed(v6only_unknown(tcp("::", 8080)), {nginx()})},
                  defaults,
                  Outcome::ok,
                  State::ok},
@@ -259,16 +377,18 @@ TEST(Verdict, CulpritPointsAtTheListenerAndHolder) {
     EXPECT_EQ(verdict.findings[0].listeners, std::vector<const ObservedListener*>{&listeners[0]});
 }
 
-TEST(Verdict, CommFallbackIsFlagged) {
+TEST(Verdict, UnreadableExecutableIsUnattributedWithTheReason) {
     const std::vector<Rule> rules{rule("80=nginx")};
-    const std::vector<ObservedListener> by_comm{
-        observed(tcp("0.0.0.0", 80), {process("nginx", std::nullopt)})};
-    const auto verdict = evaluate(rules, by_comm, {});
-    EXPECT_EQ(verdict.findings[0].outcome, Outcome::ok);
-    EXPECT_TRUE(verdict.findings[0].matched_by_comm);
-
-    const auto by_exe = evaluate(rules, held_by(nginx()), {});
-    EXPECT_FALSE(by_exe.findings[0].matched_by_comm);
+    auto holder = process("nginx", std::nullopt, 4242);
+    holder.executable_problem = "its path is longer than PATH_MAX";
+    const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {holder})};
+    const auto verdict = evaluate(rules, listeners, {});
+    const auto& finding = verdict.findings[0];
+    ASSERT_EQ(finding.outcome, Outcome::unattributed);
+    ASSERT_EQ(finding.unattributed.size(), 1u);
+    EXPECT_EQ(finding.unattributed[0].holder, &listeners[0].holders[0]);
+    EXPECT_NE(finding.unattributed[0].reason.find("pid 4242"), std::string::npos);
+    EXPECT_NE(finding.unattributed[0].reason.find("longer than PATH_MAX"), std::string::npos);
 }
 
 TEST(State, SeverityOrderIsCriticalWarningUnknownOk) {

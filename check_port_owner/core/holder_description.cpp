@@ -17,11 +17,10 @@ std::string describe_holder(const ProcessIdentity& holder, int verbosity) {
             text += " (not the file at that path here)";
         }
     } else {
-        text += fmt::format(
-            " exe unreadable ({})",
-            escape_text(holder.executable_problem.empty() ? "unknown reason"
-                                                          : holder.executable_problem,
-                        100));
+        text += fmt::format(" exe unreadable ({})", escape_text(holder.executable_problem.empty()
+                                                                    ? "unknown reason"
+                                                                    : holder.executable_problem,
+                                                                100));
     }
     if (holder.other_mount_namespace) {
         text += " mount namespace other than the plugin's";

@@ -73,17 +73,14 @@ std::string summarize(const Finding& finding) {
         case Outcome::unattributed: {
             const auto& unattributed = finding.unattributed.front();
             if (unattributed.holder != nullptr) {
-                return fmt::format("{} holder {} (pid {}, user {}) not verified: {}",
-                                   rule_label(finding),
-                                   escape_text(unattributed.holder->display_name(), 64),
-                                   unattributed.holder->pid,
-                                   escape_text(unattributed.holder->user, 64),
-                                   unattributed_reason(unattributed));
+                return fmt::format(
+                    "{} holder {} (pid {}, user {}) not verified: {}", rule_label(finding),
+                    escape_text(unattributed.holder->display_name(), 64), unattributed.holder->pid,
+                    escape_text(unattributed.holder->user, 64), unattributed_reason(unattributed));
             }
             return fmt::format("{} {} (socket owner {}): {}", rule_label(finding),
-                               unattributed.listener->holders.empty()
-                                   ? "holder not identified"
-                                   : "holders not all examined",
+                               unattributed.listener->holders.empty() ? "holder not identified"
+                                                                      : "holders not all examined",
                                escape_text(unattributed.listener->socket.socket_user, 64),
                                unattributed_reason(unattributed));
         }
@@ -253,10 +250,10 @@ std::string long_line(const Finding& finding, int verbosity) {
                 detail = fmt::format("holder not verified: {}",
                                      describe_holder(*unattributed.holder, verbosity));
             } else if (!seen.empty()) {
-                detail = fmt::format("seen {}{}, but other holders cannot be ruled out",
-                                     describe_holder(seen.front(), verbosity),
-                                     seen.size() > 1 ? fmt::format(" (+{} more)", seen.size() - 1)
-                                                     : std::string());
+                detail = fmt::format(
+                    "seen {}{}, but other holders cannot be ruled out",
+                    describe_holder(seen.front(), verbosity),
+                    seen.size() > 1 ? fmt::format(" (+{} more)", seen.size() - 1) : std::string());
             } else {
                 detail = "holder not identified";
             }

@@ -17,8 +17,8 @@ bool Listener::serves(Family family) const {
 
 std::optional<bool> Listener::surely_serves(Family family) const {
     const bool answer = serves(family);
-    const bool rests_on_v6only = family == Family::ipv4 && address.family() == Family::ipv6 &&
-                                 address.is_wildcard();
+    const bool rests_on_v6only =
+        family == Family::ipv4 && address.family() == Family::ipv6 && address.is_wildcard();
     if (rests_on_v6only && !v6only_known) {
         return std::nullopt;
     }

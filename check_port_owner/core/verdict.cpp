@@ -29,11 +29,11 @@ HolderJudgement judge_holder(const Rule& rule, const ProcessIdentity& holder) {
 // be checked against the file that runs.
 std::string undecidable_reason(const ProcessIdentity& holder) {
     if (!holder.executable) {
-        return fmt::format("the executable of pid {} cannot be read ({}); NAME and exe: entries "
-                           "need it, and comm is no proof",
-                           holder.pid,
-                           holder.executable_problem.empty() ? "unknown reason"
-                                                             : holder.executable_problem);
+        return fmt::format(
+            "the executable of pid {} cannot be read ({}); NAME and exe: entries "
+            "need it, and comm is no proof",
+            holder.pid,
+            holder.executable_problem.empty() ? "unknown reason" : holder.executable_problem);
     }
     return fmt::format("cannot check that pid {} runs the file at its executable path", holder.pid);
 }

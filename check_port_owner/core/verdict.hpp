@@ -43,9 +43,9 @@ struct Finding {
     const Rule* rule = nullptr;
     Outcome outcome = Outcome::ok;
     State state = State::ok;
-    std::vector<const ObservedListener*> listeners;     // every listener the rule covers
-    std::vector<Culprit> culprits;           // for unexpected
-    std::vector<Unattributed> unattributed;  // listeners not confirmed, with the reason
+    std::vector<const ObservedListener*> listeners;  // every listener the rule covers
+    std::vector<Culprit> culprits;                   // for unexpected
+    std::vector<Unattributed> unattributed;          // listeners not confirmed, with the reason
     // Listeners that may or may not be covered, depending on what the source could not see.
     std::vector<const ObservedListener*> uncertain;
     std::string undecided_reason;  // for undecided

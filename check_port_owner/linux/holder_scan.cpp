@@ -2,8 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <linux/kcmp.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -209,8 +209,9 @@ class SharedScan {
     void record(std::uint64_t inode, const ProcessIdentity& identity) {
         std::lock_guard lock(mutex_);
         auto& holders = result_.holders[inode];
-        const bool known = std::any_of(holders.begin(), holders.end(),
-                                       [&](const auto& holder) { return holder.pid == identity.pid; });
+        const bool known = std::any_of(holders.begin(), holders.end(), [&](const auto& holder) {
+            return holder.pid == identity.pid;
+        });
         if (!known) {
             holders.push_back(identity);
         }

@@ -13,7 +13,7 @@ namespace port_holder {
 
 const char* const kUsage =
     "usage: port_holder [--comm NAME] [--workers N] [--ready-fd FD | --ready-file PATH]\n"
-    "                   [--argv-padding TEXT]...\n"
+    "                   [--argv-padding TEXT]... [--heir PATH:MODE]...\n"
     "                   --socket PROTO/ADDR:PORT[,reuseport][,v6only=on|off]...\n";
 
 namespace {
@@ -36,6 +36,16 @@ int parse_ready_fd(std::string_view text) {
         throw UsageError(fmt::format("--ready-fd {} is not an open file descriptor", fd));
     }
     return fd;
+}
+
+std::vector<int> parse_fd_list(std::string_view text) {
+    std::vector<int> fds;
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        fds.push_back(parse_ready_fd(text.substr(0, comma)));
+        text.remove_prefix(comma == std::string_view::npos ? text.size() : comma + 1);
+    }
+    return fds;
 }
 
 // Walks argv, handing out option names and their values in either spelling.
@@ -107,6 +117,22 @@ HolderConfig parse_command_line(int argc, const char* const* argv) {
             config.ready_file = std::string(path);
         } else if (option == "--argv-padding") {
             config.argv_padding.emplace_back(cursor.value(option));
+        } else if (option == "--heir") {
+            try {
+                config.heirs.push_back(parse_heir_spec(cursor.value(option)));
+            } catch (const std::invalid_argument& error) {
+                throw UsageError(error.what());
+            }
+        } else if (option == "--adopt") {
+            try {
+                config.adopt = parse_heir_mode(cursor.value(option));
+            } catch (const std::invalid_argument& error) {
+                throw UsageError(error.what());
+            }
+        } else if (option == "--adopt-fds") {
+            config.adopt_fds = parse_fd_list(cursor.value(option));
+        } else if (option == "--adopt-count") {
+            config.adopt_count = parse_unsigned(option, cursor.value(option), 64);
         } else if (option == "--help" || option == "-h") {
             cursor.expect_no_value(option);
             config.help = true;
@@ -117,6 +143,12 @@ HolderConfig parse_command_line(int argc, const char* const* argv) {
     }
     if (config.ready_fd && config.ready_file) {
         throw UsageError("--ready-fd and --ready-file exclude each other");
+    }
+    if (config.adopt) {
+        if (!config.sockets.empty() || !config.heirs.empty() || config.adopt_fds.empty() ||
+            !config.ready_fd)
+            throw UsageError("--adopt takes --adopt-fds and --ready-fd, and no --socket or --heir");
+        return config;
     }
     if (config.sockets.empty())
         throw UsageError("at least one --socket is needed");

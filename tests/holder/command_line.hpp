@@ -1,5 +1,6 @@
 #pragma once
 
+#include "socket_heir.hpp"
 #include "socket_spec.hpp"
 
 #include <optional>
@@ -17,6 +18,12 @@ struct HolderConfig {
     std::optional<std::string> ready_file;
     // Ignored text that only lengthens the command line (/proc/PID/cmdline), e.g. hostile bytes.
     std::vector<std::string> argv_padding;
+    // Other programs that get the sockets once they are bound (--heir PATH:MODE).
+    std::vector<HeirSpec> heirs;
+    // Set when this process is itself an heir (--adopt MODE): it opens no socket of its own.
+    std::optional<HeirMode> adopt;
+    std::vector<int> adopt_fds;
+    unsigned adopt_count = 0;
     bool help = false;
 };
 

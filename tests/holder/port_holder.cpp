@@ -22,6 +22,12 @@
 //   --argv-padding TEXT   repeatable; ignored. It only puts TEXT (any bytes but NUL: newlines,
 //                    '|', invalid UTF-8, kilobytes) into the command line that /proc/PID/cmdline
 //                    shows, to test how hostile command lines are reported.
+//   --heir PATH:MODE   repeatable; once the sockets are bound, start PATH (a copy of port_holder
+//                    under another name) and give it every socket: MODE inherit (fork + exec with
+//                    the sockets open), scm_rights (passed over a Unix socket), thread_table
+//                    (inherited, then kept only in one thread's own fd table), orphaned_threads
+//                    (inherited, and the heir's main thread exits). Its pid is announced among the
+//                    workers'. Heirs run as `PATH --adopt MODE --adopt-fds ... --ready-fd FD`.
 //   -h, --help       print this usage on stdout and exit 0.
 //
 // SIGTERM, SIGINT or SIGHUP: the master stops its workers, reaps them and exits 0. Workers also
@@ -38,7 +44,9 @@
 #include "shutdown_signals.hpp"
 #include "worker_pool.hpp"
 
+#include <signal.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -61,8 +69,10 @@ void set_comm(const std::string& name) {
 }
 
 void announce_readiness(const port_holder::HolderConfig& config,
-                        const port_holder::WorkerPool& workers) {
-    const std::string line = port_holder::readiness_line(getpid(), workers.pids());
+                        const port_holder::WorkerPool& workers, const std::vector<pid_t>& heirs) {
+    auto others = workers.pids();
+    others.insert(others.end(), heirs.begin(), heirs.end());
+    const std::string line = port_holder::readiness_line(getpid(), others);
     if (config.ready_fd)
         port_holder::announce_on_fd(*config.ready_fd, line);
     if (config.ready_file)
@@ -81,10 +91,18 @@ int hold_sockets(const port_holder::HolderConfig& config) {
         set_comm(*config.comm);
 
     port_holder::WorkerPool workers(config.workers, config.ready_fd);
-    announce_readiness(config, workers);
+    std::vector<pid_t> heirs;
+    for (const auto& heir : config.heirs) {
+        heirs.push_back(port_holder::start_heir(heir, sockets));
+    }
+    announce_readiness(config, workers, heirs);
 
     port_holder::wait_for_shutdown_signal();
     workers.stop();
+    for (const pid_t heir : heirs) {
+        kill(heir, SIGTERM);
+        waitpid(heir, nullptr, 0);
+    }
     return 0;
 }
 
@@ -104,6 +122,10 @@ int main(int argc, char** argv) {
     }
 
     try {
+        if (config.adopt) {
+            return port_holder::run_heir(*config.adopt, config.adopt_fds, config.adopt_count,
+                                         *config.ready_fd);
+        }
         return hold_sockets(config);
     } catch (const std::exception& error) {
         fmt::print(stderr, "port_holder: {}\n", error.what());

@@ -114,8 +114,8 @@ using ProcNetFallback = PortOwnerTest;
 TEST_F(ProcNetFallback, Ipv4RuleOnADualStackListenerIsUnknownWithTheReason) {
     auto nginx = start_holder(holder("nginx", "tcp6/[::]:80,v6only=off"));
 
-    EXPECT_TRUE(has_verdict(run_plugin({"--listener-source", "netlink", "-p", "tcp4/80=nginx"}),
-                            kOk));
+    EXPECT_TRUE(
+        has_verdict(run_plugin({"--listener-source", "netlink", "-p", "tcp4/80=nginx"}), kOk));
     const ProgramRun proc = run_plugin({"--listener-source", "proc", "-p", "tcp4/80=nginx"});
     EXPECT_TRUE(has_verdict(proc, kUnknown));
     EXPECT_TRUE(first_line_contains(proc, "tcp4/80 undecided"));
@@ -128,8 +128,8 @@ TEST_F(ProcNetFallback, Ipv4RuleOnADualStackListenerIsUnknownWithTheReason) {
 TEST_F(ProcNetFallback, Ipv4RuleOnAV6OnlyListenerIsNeverOk) {
     auto nginx = start_holder(holder("nginx", "tcp6/[::]:8080,v6only=on"));
 
-    EXPECT_TRUE(has_verdict(
-        run_plugin({"--listener-source", "netlink", "-p", "tcp4/8080=nginx"}), kCritical));
+    EXPECT_TRUE(has_verdict(run_plugin({"--listener-source", "netlink", "-p", "tcp4/8080=nginx"}),
+                            kCritical));
     const ProgramRun proc = run_plugin({"--listener-source", "proc", "-p", "tcp4/8080=nginx"});
     EXPECT_TRUE(has_verdict(proc, kUnknown));
     EXPECT_TRUE(first_line_contains(proc, "IPV6_V6ONLY"));
@@ -140,10 +140,10 @@ TEST_F(ProcNetFallback, ImpostorOnAnIpv6WildcardLeavesAnIpv4RuleUndecided) {
     auto nginx = start_holder(holder("nginx", "tcp4/0.0.0.0:8080,reuseport"));
     auto rogue = start_holder(holder("rogue", "tcp6/[::]:8080,v6only=off,reuseport"));
 
-    EXPECT_TRUE(has_verdict(
-        run_plugin({"--listener-source", "netlink", "-p", "tcp4/8080=nginx"}), kCritical));
-    EXPECT_TRUE(has_verdict(run_plugin({"--listener-source", "proc", "-p", "tcp4/8080=nginx"}),
-                            kUnknown));
+    EXPECT_TRUE(has_verdict(run_plugin({"--listener-source", "netlink", "-p", "tcp4/8080=nginx"}),
+                            kCritical));
+    EXPECT_TRUE(
+        has_verdict(run_plugin({"--listener-source", "proc", "-p", "tcp4/8080=nginx"}), kUnknown));
 }
 
 // Rules that do not depend on v6only are decided on the proc path as on netlink.
@@ -151,8 +151,8 @@ TEST_F(ProcNetFallback, DualStackRuleIsDecidedWithoutV6only) {
     auto nginx = start_holder(holder("nginx", "tcp6/[::]:80,v6only=off"));
 
     EXPECT_TRUE(has_verdict(run_plugin({"--listener-source", "proc", "-p", "80=nginx"}), kOk));
-    EXPECT_TRUE(has_verdict(run_plugin({"--listener-source", "proc", "-p", "80=apache2"}),
-                            kCritical));
+    EXPECT_TRUE(
+        has_verdict(run_plugin({"--listener-source", "proc", "-p", "80=apache2"}), kCritical));
 }
 
 }  // namespace

@@ -211,8 +211,9 @@ TEST(Report, UnverifiedHolderIsNamedWithTheReason) {
         "PORT_OWNER UNKNOWN - tcp/80 holder nginx (pid 4242, user root) not verified: the "
         "executable of pid 4242 cannot be read (its path is longer than PATH_MAX)"))
         << lines[0];
-    EXPECT_TRUE(lines[1].starts_with("UNKNOWN tcp/80 0.0.0.0: holder not verified: nginx pid 4242 "
-                                     "user root exe unreadable (its path is longer than PATH_MAX)"))
+    EXPECT_TRUE(
+        lines[1].starts_with("UNKNOWN tcp/80 0.0.0.0: holder not verified: nginx pid 4242 "
+                             "user root exe unreadable (its path is longer than PATH_MAX)"))
         << lines[1];
 }
 

@@ -99,6 +99,10 @@ std::vector<std::string> holder_arguments(const HolderOptions& options) {
     for (const auto& padding : options.argv_padding) {
         arguments.insert(arguments.end(), {"--argv-padding", padding});
     }
+    for (const auto& heir : options.heirs) {
+        arguments.insert(arguments.end(),
+                         {"--heir", fmt::format("{}:{}", heir.executable.string(), heir.mode)});
+    }
     return arguments;
 }
 
@@ -110,7 +114,13 @@ HolderProcess::HolderProcess(const std::filesystem::path& executable, const Hold
 
     std::vector<std::string> arguments = holder_arguments(options);
     arguments.insert(arguments.end(), {"--ready-fd", "3"});
-    pid_ = spawn_child(executable, arguments,
+    std::filesystem::path program = executable;
+    if (!options.launcher.empty()) {
+        arguments.insert(arguments.begin(), executable.string());
+        arguments.insert(arguments.begin(), options.launcher.begin() + 1, options.launcher.end());
+        program = options.launcher.front();
+    }
+    pid_ = spawn_child(program, arguments,
                        ChildDescriptors{.stdin_fd = null_device.get(),
                                         .stdout_fd = null_device.get(),
                                         .stderr_fd = log.get(),

@@ -11,6 +11,14 @@
 
 namespace integration {
 
+// A program that comes to share the holder's sockets: `mode` is port_holder's heir mode
+// (inherit, scm_rights, thread_table, orphaned_threads).
+struct HeirOptions {
+    std::string executable_name{};
+    std::string mode{};
+    std::filesystem::path executable{};  // filled in from executable_name by start_holder
+};
+
 struct HolderOptions {
     // File name of the port_holder copy to run: what the plugin reports as the executable.
     std::string executable_name{};
@@ -25,6 +33,13 @@ struct HolderOptions {
     // The user to run the holder as (default: the test's own, root). The executable and its
     // directory must be accessible to that user; ports below 1024 need root.
     std::optional<ChildIdentity> run_as{};
+    // Other programs that get every socket once bound (port_holder --heir PATH:MODE); their pids
+    // are among worker_pids(). PortOwnerTest::start_holder turns the names into paths.
+    std::vector<HeirOptions> heirs{};
+    // A command that starts the holder by exec'ing it in the same process (`unshare --mount ...
+    // sh -c '... exec "$@"'`), to run it in a changed environment; the holder's path and
+    // arguments follow it.
+    std::vector<std::string> launcher{};
 };
 
 // A running port_holder. Construction returns only once every socket is bound (TCP: listening)

@@ -7,7 +7,11 @@ namespace integration {
 HolderProcess PortOwnerTest::start_holder(const HolderOptions& options) {
     const auto stderr_log =
         temp_dir() / fmt::format("{}.{}.stderr", options.executable_name, holders_started_++);
-    return HolderProcess(executables_.path_for(options.executable_name), options, stderr_log);
+    auto resolved = options;
+    for (auto& heir : resolved.heirs) {
+        heir.executable = executables_.path_for(heir.executable_name);
+    }
+    return HolderProcess(executables_.path_for(options.executable_name), resolved, stderr_log);
 }
 
 }  // namespace integration

@@ -153,12 +153,13 @@ def run_measured(spawn_measured, argv, timeout=900):
                stdout.decode(errors="replace"), stderr)
 
 
-def plugin_argv(plugin, manifest, all_holders):
+def plugin_argv(plugin, manifest, first_holder):
+    """The plugin's command line on the host: the default, complete search, or --first-holder."""
     argv = [plugin, "-vv", "-t", "300"]
     for rule in manifest["rules"]:
         argv += ["-p", rule]
-    if all_holders:
-        argv.append("--all-holders")
+    if first_holder:
+        argv.append("--first-holder")
     return argv
 
 
@@ -194,12 +195,12 @@ def listeners_of_rule(manifest, label):
             if l["proto"].startswith(proto) and low <= l["port"] <= high]
 
 
-def check_plugin_output(run, manifest, all_holders):
+def check_plugin_output(run, manifest, first_holder):
     """Problems (strings) with one plugin run on the host; empty when it answered right.
 
     Both modes: exit 2 with CRITICAL naming the impostor on line 1, a line per rule, every
-    listener attributed to one of its real holders and nobody else. --all-holders: every real
-    holder of every listener found."""
+    listener attributed to one of its real holders and nobody else. The default, complete mode:
+    every real holder of every listener found."""
     problems = []
     impostor = next(s for s in manifest["services"] if s["name"] == manifest["impostor"])
     if run.returncode != EXPECTED_EXIT:
@@ -227,8 +228,8 @@ def check_plugin_output(run, manifest, all_holders):
             if not found & set(listener["holders"]):
                 problems.append("%s: listener %s:%d has no holder" %
                                 (label, listener["address"], listener["port"]))
-        if all_holders and found != expected:
-            problems.append("%s: --all-holders found %s, the holders are %s" %
+        if not first_holder and found != expected:
+            problems.append("%s: the complete search found %s, the holders are %s" %
                             (label, sorted(found), sorted(expected)))
     return problems
 

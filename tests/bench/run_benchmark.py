@@ -11,8 +11,8 @@ busy_host (N processes x M fds, about 20 listeners on 12 port specs, see busy_ho
 alternates, round after round, with nothing dropped between runs (all warm; the first round is
 discarded):
 
-    check_port_owner -vv -p RULE x12              default mode: one holder per listener
-    check_port_owner -vv -p RULE x12 --all-holders   every holder of every listener
+    check_port_owner -vv -p RULE x12                  default: every holder of every listener
+    check_port_owner -vv -p RULE x12 --first-holder   the shortcut: one holder per listener
     ss -ltnp
     netstat -ltnp                  (skipped on large unless --slow-tools, or when absent)
     lsof -nP -iTCP -sTCP:LISTEN    (likewise)
@@ -21,7 +21,7 @@ and prints, per tool: median, min and max wall time, the ratio ss-time / tool-ti
 faster than ss), and the peak RSS (ru_maxrss from wait4, through the small static spawn_measured
 so that the launcher's own size does not count). Every check_port_owner run is checked:
 exit 2 (CRITICAL: the impostor on tcp/8443), every listener attributed to one of its real holders,
-and with --all-holders every holder found. Exit status 1 if any run failed that check or a tool
+and in the default mode every holder found. Exit status 1 if any run failed that check or a tool
 failed; nothing here asserts a time.
 """
 import argparse
@@ -61,8 +61,8 @@ def parse_arguments():
 def tools_for(arguments, manifest):
     tools = [
         ("check_port_owner", bench_host.plugin_argv(arguments.plugin, manifest, False)),
-        ("check_port_owner --all-holders", bench_host.plugin_argv(arguments.plugin, manifest,
-                                                                  True)),
+        ("check_port_owner --first-holder", bench_host.plugin_argv(arguments.plugin, manifest,
+                                                                   True)),
     ]
     skipped = []
     candidates = [("ss -ltnp", ["ss", "-ltnp"], False),
@@ -128,7 +128,7 @@ def main():
                 run = bench_host.run_measured(arguments.spawn_measured, argv)
                 if name.startswith("check_port_owner"):
                     problems = bench_host.check_plugin_output(run, manifest,
-                                                              "--all-holders" in argv)
+                                                              "--first-holder" in argv)
                 elif run.returncode != 0:
                     problems = ["exit %d: %s" % (run.returncode, run.stderr.strip()[:300])]
                 else:

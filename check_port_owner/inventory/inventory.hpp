@@ -26,7 +26,7 @@ class InventoryError : public std::runtime_error {
     explicit InventoryError(const std::string& message) : std::runtime_error(message) {}
 };
 
-// The one interface each platform implements (linux/ today; see design.md §8).
+// The one interface each platform implements (linux/ today; see docs/architecture.md).
 class Inventory {
   public:
     virtual ~Inventory() = default;

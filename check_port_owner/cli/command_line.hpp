@@ -10,7 +10,7 @@
 
 namespace port_owner {
 
-// The options as given (design.md §3), before any file is read.
+// The options as given (README, "Usage"), before any file is read.
 struct CommandLine {
     std::vector<std::string> rules;  // -p, in order
     std::optional<std::string> config_file;

@@ -6,7 +6,7 @@
 namespace port_owner {
 
 // Expands every --extra-opts[=[SECTION][@FILE]] argument (Monitoring Plugins convention,
-// plugin-contract.md): the options read from the files are placed before the remaining command
+// docs/architecture.md): the options read from the files are placed before the remaining command
 // line, in order, so the command line wins for single-valued options and repeatable ones add up.
 // Without @FILE the standard search path is used; MP_CONFIG_FILE and NAGIOS_CONFIG_PATH are
 // ignored when running with privilege on someone's behalf. Throws InputError when a file or

@@ -12,7 +12,7 @@
 
 namespace port_owner {
 
-// One condition of an allow entry (design.md §4).
+// One condition of an allow entry (grammar and reasons: docs/decisions.md).
 struct AllowCondition {
     enum class Kind { executable_name, executable_path, comm, user, unit, command_line };
     Kind kind = Kind::executable_name;

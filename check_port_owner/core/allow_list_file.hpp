@@ -8,7 +8,7 @@
 
 namespace port_owner {
 
-// The allow-list file (design.md §5): default states at the top, one section per rule.
+// The allow-list file (README, "Allow-list file"): default states at the top, one section per rule.
 struct AllowListFile {
     StateOverrides defaults;
     std::vector<std::string> ignore;  // `ignore = SPEC` lines, in file order

@@ -7,7 +7,7 @@
 
 namespace port_owner {
 
-// The Monitoring Plugins extra-opts file format (plugin-contract.md, "--extra-opts"): INI
+// The Monitoring Plugins extra-opts file format (docs/architecture.md, "--extra-opts"): INI
 // sections, `key = value` becomes `--key=value`, `key=` (empty value) the flag `--key`, lines
 // starting with `#` or `;` are comments. Returns the arguments of `section` in file order, or
 // nullopt when the section is absent. Throws InputError `FILE:LINE: problem` for a malformed

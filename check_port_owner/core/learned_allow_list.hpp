@@ -8,7 +8,7 @@
 
 namespace port_owner {
 
-// Writes the allow-list file (design.md §5) that describes the listeners present now: one section
+// Writes an allow-list file (the -C format) that describes the listeners present now: one section
 // per protocol and port, allowing each holder's executable path; a listener whose holder could not
 // be identified is allowed by its socket owner (`user:`). Ports inside the kernel's ephemeral
 // range are marked `required = no`: they are usually short-lived client or RPC sockets that will

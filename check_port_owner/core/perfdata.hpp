@@ -6,7 +6,7 @@
 
 namespace port_owner {
 
-// One performance-data value (plugin-contract.md, "Perfdata"). Labels are fixed strings of the
+// One performance-data value (docs/architecture.md, perfdata). Labels are fixed strings of the
 // plugin, lowercase [a-z0-9_], so they never need quoting and graphs can key on them.
 struct PerfValue {
     std::string label;

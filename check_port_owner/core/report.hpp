@@ -17,7 +17,7 @@ struct ReportContext {
     std::vector<std::string> notes;
 };
 
-// The whole plugin output: line 1
+// The whole plugin output (docs/architecture.md, "The plugin contract"): line 1
 // `PORT_OWNER STATE - summary | perfdata`, then one line per rule, worst first. Every text that
 // comes from a process or the config is escaped; line 1 stays under 1 KiB and the whole output
 // under 8 KiB, cut visibly. Ends with a newline.

@@ -5,8 +5,8 @@
 
 namespace port_owner {
 
-// A Nagios threshold range as the Monitoring Plugins guidelines define it (plugin-contract.md,
-// "Ranges and thresholds"): `[@][START:]END`, START may be `~` (minus infinity), an empty END is
+// A Nagios threshold range as the Monitoring Plugins guidelines define it (docs/architecture.md,
+// "The plugin contract"): `[@][START:]END`, START may be `~` (minus infinity), an empty END is
 // plus infinity. It alerts when the value is outside START..END (inclusive), or inside with `@`.
 class ThresholdRange {
   public:

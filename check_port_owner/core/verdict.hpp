@@ -11,7 +11,7 @@
 
 namespace port_owner {
 
-// The states a rule's outcome maps to when the rule itself does not say (design.md §3).
+// The state of each outcome when a rule does not set its own (README, "States and exit codes").
 struct StateDefaults {
     State missing = State::critical;
     State unexpected = State::critical;
@@ -38,7 +38,7 @@ struct Unattributed {
     std::string reason;
 };
 
-// One rule's outcome.
+// One rule's outcome, a "finding" (docs/architecture.md, "Vocabulary").
 struct Finding {
     const Rule* rule = nullptr;
     Outcome outcome = Outcome::ok;

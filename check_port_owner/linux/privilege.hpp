@@ -7,7 +7,7 @@
 
 namespace port_owner::linux_os {
 
-// Privilege model (design.md §9, plugin-contract.md "Privileged plugins"). The plugin may run as
+// Privilege model (README, privilege; docs/decisions.md explains it). The plugin may run as
 // the unprivileged nagios user (sees its own processes only), with the file capabilities
 // cap_dac_read_search,cap_sys_ptrace in the permitted set (the packaged way), setuid root, or
 // through sudo. Whatever the way, files the caller names are read with the caller's rights, the

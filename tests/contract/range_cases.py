@@ -1,6 +1,6 @@
 """The differential range cases and the contract's own reading of a range.
 
-plugin-contract.md ("Ranges and thresholds") is the authority: its grammar decides what is
+The plugin contract (docs/architecture.md, ranges) is the authority: its grammar decides what is
 valid, its table what alerts. `contract_answer` is that text turned into code, so every case
 has an expected answer that does not come from any of the three implementations under test.
 Numbers are read as IEEE 754 doubles, as the plugin (C++), Perl and strtod-based C plugins do.

@@ -1,4 +1,4 @@
-// Design §9 (c) and plugin-contract.md "Privileged plugins" (CVE-2014-4701/4702): a plugin with
+// docs/decisions.md, the caller's files (the lesson of CVE-2014-4701/4702): a plugin with
 // file capabilities, or setuid root, run by an unprivileged user must read the files that user
 // names with the user's own rights, refuse symlinks and anything but regular files, ignore
 // MP_CONFIG_FILE and NAGIOS_CONFIG_PATH, and never print a byte of a file the user cannot read.
@@ -344,7 +344,7 @@ TEST_P(ElevatedReadableFiles, SymlinkIsRefusedEvenToAReadableFile) {
     EXPECT_TRUE(has_verdict(run, kUnknown));
 }
 
-// "Never echo file content in errors when elevated" (plugin-contract.md, CVE-2014-4701): even for a
+// "Never echo file content in errors when elevated" (the CVE-2014-4701 lesson): even for a
 // file the caller may read, an elevated plugin's error names the file and line, not its text.
 TEST_P(ElevatedReadableFiles, AllowListErrorDoesNotQuoteTheFile) {
     const std::string marker = unique_marker();

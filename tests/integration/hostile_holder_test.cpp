@@ -1,4 +1,4 @@
-// plugin-contract.md "Hostile text": a process's comm, command line and executable path are chosen
+// Hostile text (docs/architecture.md): a process's comm, command line, executable path are chosen
 // by whoever starts it. Whatever bytes they hold ('|', '=', quotes, newlines, CR, invalid UTF-8,
 // kilobytes), the plugin must give the same state and the same number of output lines as for a
 // benign holder, keep the only '|' on line 1 before the perfdata, never print a CR, print valid

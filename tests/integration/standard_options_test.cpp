@@ -1,4 +1,4 @@
-// The standard plugin options (plugin-contract.md, "Standard options"): --help, --version, -v and
+// The standard plugin options (docs/architecture.md, the contract): --help, --version, -v and
 // a wrong option, each with the exit code and the stream discipline the engines rely on.
 
 #include "harness/plugin_assertions.hpp"

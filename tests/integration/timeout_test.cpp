@@ -1,4 +1,4 @@
-// plugin-contract.md "Standard options": on expiry of -t, `PORT_OWNER UNKNOWN - timed out after N
+// The contract for -t (docs/architecture.md): on expiry, `PORT_OWNER UNKNOWN - timed out after N
 // s`, exit 3, within N+1 s, even when the check is stuck where no signal reaches it (a /proc read
 // that never returns). check_port_owner_fault_injection is the plugin built with a switch,
 // PORT_OWNER_FAULT_STALL=1, that stalls the check with every signal blocked.

@@ -1,4 +1,4 @@
-// Allow entries (design.md §4): parsing, matching holder identities, and the socket-owner check.
+// Allow entries (docs/decisions.md): parsing, matching holder identities, the socket-owner check.
 
 #include <gtest/gtest.h>
 

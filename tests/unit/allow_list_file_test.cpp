@@ -1,4 +1,4 @@
-// The allow-list file (design.md §5): what it yields, and that every error names FILE:LINE.
+// The allow-list file (README, "Allow-list file"): what it yields, and that errors name FILE:LINE.
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Performance data (plugin-contract.md, "Perfdata"): number format, field layout, and the labels
+// Performance data (docs/architecture.md, contract): number format, field layout, and the labels
 // the report uses.
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// The plugin output (design.md §7, plugin-contract.md "Text" and "Hostile text"): layout, order,
+// The plugin output (docs/architecture.md, "The plugin contract"): layout, order,
 // limits, and that attacker-controlled text cannot change it.
 
 #include <gtest/gtest.h>
@@ -26,7 +26,7 @@ std::string first_word(std::string_view line) {
     return std::string(line.substr(0, line.find(' ')));
 }
 
-// Checks every layout rule of plugin-contract.md that holds for any output.
+// Checks every layout rule of the plugin contract (docs/architecture.md) that holds for any output.
 void expect_well_formed(const std::string& output) {
     ASSERT_FALSE(output.empty());
     EXPECT_EQ(output.back(), '\n');

@@ -1,4 +1,4 @@
-// The verdict (design.md §6): each rule's outcome and state, the overall state, the order of the
+// Verdict (docs/architecture.md): each rule's outcome and state, overall state, the order of the
 // findings and the unlisted listeners.
 
 #include <gtest/gtest.h>

@@ -48,6 +48,20 @@ clang-format --dry-run -Werror "${sources[@]}"
 echo "== ctest"
 ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 300
 
+# The same code built as users and distributions build it: Release (-O3, where GCC finds other
+# warnings than at -O2) with GCC and with clang, and RelWithDebInfo with clang (besides the
+# sanitizer build below). Every warning is an error here, and only here.
+for variant in "g++ Release" "clang++ Release" "clang++ RelWithDebInfo"; do
+    read -r compiler build_type <<<"$variant"
+    variant_dir="$build_dir-$compiler-$build_type"
+    echo "== $compiler $build_type: build, unit and integration tests ($variant_dir)"
+    cmake -S . -B "$variant_dir" -DCMAKE_BUILD_TYPE="$build_type" \
+        -DCMAKE_CXX_COMPILER="$compiler" -DPORT_OWNER_WERROR=ON >/dev/null
+    cmake --build "$variant_dir" -j2 --target check_port_owner check_port_owner_fault_injection \
+        port_holder unit_tests integration_tests
+    ctest --test-dir "$variant_dir" -L 'unit|integration' -j2 --timeout 300 --output-on-failure
+done
+
 echo "== fuzzing (each target ${FUZZ_SECONDS:-60} s)"
 tests/fuzz/run_fuzzers.sh "$build_dir-fuzz" "${FUZZ_SECONDS:-60}"
 

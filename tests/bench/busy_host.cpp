@@ -584,7 +584,10 @@ std::string json_string(std::string_view text) {
 std::string json_pids(const std::vector<pid_t>& pids) {
     std::string out = "[";
     for (std::size_t i = 0; i < pids.size(); ++i) {
-        out += (i ? "," : "") + std::to_string(pids[i]);
+        if (i > 0) {
+            out += ',';
+        }
+        out += std::to_string(pids[i]);
     }
     return out + "]";
 }

@@ -13,15 +13,11 @@ cd "$(dirname "$0")/../.."
 build_dir=${1:-${BUILD_DIR:-build-sanitize}}
 jobs=${JOBS:-2}
 
-sanitizers="address,undefined"
-cxx_flags="-fsanitize=${sanitizers} -fno-sanitize-recover=all -fno-omit-frame-pointer"
-
 echo "== configure ($build_dir: clang++, ASan + UBSan, -Werror)"
 cmake -S . -B "$build_dir" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_CXX_FLAGS="$cxx_flags" \
-    -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=${sanitizers}" \
+    -DPORT_OWNER_SANITIZE=address,undefined \
     -DPORT_OWNER_WERROR=ON \
     -DPORT_OWNER_BUILD_TESTS=ON >/dev/null
 

@@ -1,6 +1,7 @@
 #include "linux/linux_inventory.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -76,6 +77,16 @@ Completeness assess_completeness(const HolderScanResult& scan, const std::string
                             example_pids(unexamined))};
     }
     return {};
+}
+
+// In a container's own PID namespace, processes of the enclosing namespaces are not in /proc at
+// all; a holder among them cannot be seen. The initial PID namespace has a fixed inode number
+// (PROC_PID_INIT_INO in the kernel).
+bool in_nested_pid_namespace() {
+    constexpr ino_t initial_pid_namespace = 0xEFFFFFFCU;
+    struct stat namespace_file {};
+    return ::stat("/proc/self/ns/pid", &namespace_file) == 0 &&
+           namespace_file.st_ino != initial_pid_namespace;
 }
 
 }  // namespace
@@ -154,6 +165,11 @@ Observation LinuxInventory::observe(const InventoryQuery& query) {
         for (auto& holder : holders) {
             holder.user = user_names_.name(holder.uid);
         }
+    }
+    if (in_nested_pid_namespace()) {
+        observation.notes.push_back(
+            "the plugin runs in a nested PID namespace (a container): processes outside it are "
+            "not visible, and a holder among them would not be seen");
     }
     if (query.first_holder_only) {
         observation.notes.push_back(

@@ -5,13 +5,16 @@
 // finds it in each case; --all-holders, now the default, changes nothing; the --first-holder
 // shortcut may miss it and says so.
 
+#include "harness/binary_paths.hpp"
 #include "harness/plugin_assertions.hpp"
 #include "harness/plugin_output.hpp"
 #include "harness/plugin_run.hpp"
 #include "harness/port_owner_test.hpp"
+#include "harness/program_run.hpp"
 
 #include <fmt/core.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -68,6 +71,20 @@ TEST_P(SharedSocket, TheFirstHolderShortcutSaysWhatItCanMiss) {
 INSTANTIATE_TEST_SUITE_P(Ways, SharedSocket,
                          testing::Values("inherit", "scm_rights", "thread_table",
                                          "orphaned_threads"));
+
+using HiddenProcesses = PortOwnerTest;
+
+// In a container's PID namespace the processes outside it are not in /proc at all: the output
+// says so rather than pass for a complete search.
+TEST_F(HiddenProcesses, ANestedPidNamespaceIsSaid) {
+    auto nginx = start_holder({.executable_name = "nginx", .sockets = {"tcp4/0.0.0.0:8080"}});
+    using namespace std::chrono_literals;
+    std::vector<std::string> arguments{"--pid",     "--fork", "--mount-proc",
+                                       kPluginPath, "-p",     "8080"};
+    const ProgramRun run = run_program("/usr/bin/unshare", arguments, 60s);
+    EXPECT_NE(run.out.find("\nnote: the plugin runs in a nested PID namespace"), std::string::npos)
+        << describe(run);
+}
 
 using FirstHolderOption = PortOwnerTest;
 

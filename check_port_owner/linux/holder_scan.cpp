@@ -20,6 +20,7 @@
 #include <set>
 #include <thread>
 
+#include "linux/io_uring_files.hpp"
 #include "linux/process_identity_reader.hpp"
 #include "linux/unique_fd.hpp"
 
@@ -80,16 +81,22 @@ bool is_gone(int error) {
     return error == ENOENT || error == ESRCH;
 }
 
-// The inode a link in /proc/PID/fd points at, or 0 (with `error` set when readlinkat failed).
-std::uint64_t socket_inode_at(int directory_fd, const char* name, int& error) {
+// What a link in /proc/PID/fd points at: a socket's inode (0 for anything else), whether it is
+// an io_uring instance, or the errno of a failed readlinkat.
+struct LinkTarget {
+    std::uint64_t inode = 0;
+    bool io_uring = false;
+    int error = 0;
+};
+
+LinkTarget link_target_at(int directory_fd, const char* name) {
     char link[64];
     const auto length = ::readlinkat(directory_fd, name, link, sizeof(link));
     if (length < 0) {
-        error = errno;
-        return 0;
+        return {0, false, errno};
     }
-    error = 0;
-    return socket_inode_from_link(std::string_view(link, static_cast<std::size_t>(length)));
+    const std::string_view target(link, static_cast<std::size_t>(length));
+    return {socket_inode_from_link(target), target == io_uring_link_target, 0};
 }
 
 struct ProcessToVisit {
@@ -300,29 +307,36 @@ bool scan_fd_table(int proc_fd, int pid, const char* owner, std::vector<char>& b
     }
     int failure = 0;
     std::optional<ProcessIdentity> identity;
-    const int listing_error = for_each_entry(fd_directory.get(), buffer, [&](const char* name) {
-        int error = 0;
-        const auto inode = socket_inode_at(fd_directory.get(), name, error);
-        if (error != 0 && error != ENOENT) {  // ENOENT: that fd was closed meanwhile
-            failure = error;
-            return false;
+    // Whether the process still holds `inode` through `name`: the fd itself, or the io_uring
+    // instance at that fd, read again through the directory bound to the process.
+    const auto still_holds = [&](int owner_directory, const char* name, std::uint64_t inode,
+                                 bool through_ring) {
+        char path[48];
+        if (!through_ring) {
+            std::snprintf(path, sizeof(path), "fd/%s", name);
+            return link_target_at(owner_directory, path).inode == inode;
         }
+        std::snprintf(path, sizeof(path), "fdinfo/%s", name);
+        RingFiles ring;
+        return read_io_uring_files(owner_directory, path, ring) == 0 &&
+               std::find(ring.socket_inodes.begin(), ring.socket_inodes.end(), inode) !=
+                   ring.socket_inodes.end();
+    };
+    // Records the process as a holder of `inode` if it is wanted; false to stop the walk.
+    const auto take = [&](const char* name, std::uint64_t inode, bool through_ring) {
         const auto index = inode == 0 ? std::nullopt : shared.index_of(inode);
         if (!index) {
             return true;
         }
         if (!identity) {
-            // Bind to this process through its directory, then check it still holds the socket
-            // at this fd: had the pid been reused in between, the newcomer would not. If it just
-            // closed that fd, its other fds still get their turn.
+            // Bind to this process through its directory, then check it still holds the socket:
+            // had the pid been reused in between, the newcomer would not. If it just let go of
+            // it, its other fds still get their turn.
             UniqueFd owner_directory(::openat(proc_fd, owner, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
             if (!owner_directory.valid()) {
                 return false;  // the process is gone: nothing it held counts
             }
-            char fd_path[48];
-            std::snprintf(fd_path, sizeof(fd_path), "fd/%s", name);
-            int recheck_error = 0;
-            if (socket_inode_at(owner_directory.get(), fd_path, recheck_error) != inode) {
+            if (!still_holds(owner_directory.get(), name, inode, through_ring)) {
                 return true;
             }
             identity = read_process_identity(pid, owner_directory.get());
@@ -337,6 +351,34 @@ bool scan_fd_table(int proc_fd, int pid, const char* owner, std::vector<char>& b
         shared.record(inode, *identity);
         shared.mark_found(*index);
         return !shared.done();
+    };
+    const int listing_error = for_each_entry(fd_directory.get(), buffer, [&](const char* name) {
+        const auto target = link_target_at(fd_directory.get(), name);
+        if (target.error != 0 && target.error != ENOENT) {  // ENOENT: closed meanwhile
+            failure = target.error;
+            return false;
+        }
+        if (!target.io_uring) {
+            return take(name, target.inode, false);
+        }
+        // A ring's registered files hold sockets outside any fd table.
+        char fdinfo[64];
+        std::snprintf(fdinfo, sizeof(fdinfo), "%s/fdinfo/%s", owner, name);
+        RingFiles ring;
+        if (const int error = read_io_uring_files(proc_fd, fdinfo, ring);
+            error != 0 || !ring.complete) {
+            if (error == ENOENT) {
+                return true;
+            }
+            failure = error != 0 ? error : EAGAIN;
+            return false;
+        }
+        for (const auto inode : ring.socket_inodes) {
+            if (!take(name, inode, true)) {
+                return false;
+            }
+        }
+        return true;
     });
     if (failure == 0 && listing_error != 0 && !is_gone(listing_error)) {
         failure = listing_error;

@@ -26,8 +26,9 @@
 //                    under another name) and give it every socket: MODE inherit (fork + exec with
 //                    the sockets open), scm_rights (passed over a Unix socket), thread_table
 //                    (inherited, then kept only in one thread's own fd table), orphaned_threads
-//                    (inherited, and the heir's main thread exits). Its pid is announced among the
-//                    workers'. Heirs run as `PATH --adopt MODE --adopt-fds ... --ready-fd FD`.
+//                    (inherited, and the heir's main thread exits), io_uring (inherited, then
+//                    kept only as fixed files of an io_uring instance). Its pid is announced among
+//                    the workers'. Heirs run as `PATH --adopt MODE --adopt-fds ... --ready-fd FD`.
 //   -h, --help       print this usage on stdout and exit 0.
 //
 // SIGTERM, SIGINT or SIGHUP: the master stops its workers, reaps them and exits 0. Workers also

@@ -4,11 +4,13 @@
 #include "shutdown_signals.hpp"
 
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,10 +30,9 @@ struct NamedMode {
 };
 
 constexpr NamedMode kModes[] = {
-    {"inherit", HeirMode::inherit},
-    {"scm_rights", HeirMode::scm_rights},
-    {"thread_table", HeirMode::thread_table},
-    {"orphaned_threads", HeirMode::orphaned_threads},
+    {"inherit", HeirMode::inherit},           {"scm_rights", HeirMode::scm_rights},
+    {"thread_table", HeirMode::thread_table}, {"orphaned_threads", HeirMode::orphaned_threads},
+    {"io_uring", HeirMode::io_uring},
 };
 
 [[noreturn]] void throw_errno(const char* what) {
@@ -126,6 +127,22 @@ void keep_only_in_a_thread(const std::vector<int>& sockets) {
     close(moved[1]);
 }
 
+// Registers the sockets as fixed files of a new io_uring instance and closes their fds; the ring
+// (its fd stays open until exit) is then the only thing that holds them.
+void keep_only_in_an_io_uring(const std::vector<int>& sockets) {
+    io_uring_params parameters{};
+    const int ring = static_cast<int>(syscall(__NR_io_uring_setup, 4, &parameters));
+    if (ring < 0)
+        throw_errno("io_uring_setup");
+    if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_FILES, sockets.data(),
+                static_cast<unsigned>(sockets.size())) < 0) {
+        throw_errno("io_uring_register(IORING_REGISTER_FILES)");
+    }
+    for (const int fd : sockets) {
+        close(fd);
+    }
+}
+
 }  // namespace
 
 HeirMode parse_heir_mode(std::string_view text) {
@@ -134,7 +151,8 @@ HeirMode parse_heir_mode(std::string_view text) {
             return named.mode;
     }
     throw std::invalid_argument(fmt::format(
-        "unknown heir mode '{}' (inherit, scm_rights, thread_table, orphaned_threads)", text));
+        "unknown heir mode '{}' (inherit, scm_rights, thread_table, orphaned_threads, io_uring)",
+        text));
 }
 
 std::string_view heir_mode_name(HeirMode mode) {
@@ -216,6 +234,9 @@ int run_heir(HeirMode mode, const std::vector<int>& fds, unsigned count, int rea
     }
     if (mode == HeirMode::thread_table) {
         keep_only_in_a_thread(sockets);
+    }
+    if (mode == HeirMode::io_uring) {
+        keep_only_in_an_io_uring(sockets);
     }
     announce_on_fd(ready_fd, readiness_line(getpid(), {}));
     if (mode == HeirMode::orphaned_threads) {

@@ -14,8 +14,10 @@ namespace port_holder {
 // - thread_table: inherited, then kept only in one thread's own fd table (unshare(CLONE_FILES)),
 //   so /proc/PID/fd does not show them, only /proc/PID/task/TID/fd;
 // - orphaned_threads: inherited, and the main thread exits while another runs on, which leaves
-//   /proc/PID/fd empty.
-enum class HeirMode { inherit, scm_rights, thread_table, orphaned_threads };
+//   /proc/PID/fd empty;
+// - io_uring: inherited, registered as fixed files of an io_uring instance, then closed: the
+//   sockets are in no fd table, yet the ring can still accept on them.
+enum class HeirMode { inherit, scm_rights, thread_table, orphaned_threads, io_uring };
 
 HeirMode parse_heir_mode(std::string_view text);  // throws std::invalid_argument
 std::string_view heir_mode_name(HeirMode mode);

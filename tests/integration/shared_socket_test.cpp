@@ -1,7 +1,8 @@
 // Every holder, every time: a second program that shares the allowed program's listening socket
 // takes its connections too. It may have inherited the socket (fork + exec), received it over a
 // Unix socket (SCM_RIGHTS), keep it only in one thread's own fd table (unshare(CLONE_FILES)), or
-// live on in threads whose main thread has exited (/proc/PID/fd is then empty). The default check
+// live on in threads whose main thread has exited (/proc/PID/fd is then empty), or be registered
+// in an io_uring instance as a fixed file and closed (in no fd table at all). The default check
 // finds it in each case; --all-holders, now the default, changes nothing; the --first-holder
 // shortcut may miss it and says so.
 
@@ -70,7 +71,7 @@ TEST_P(SharedSocket, TheFirstHolderShortcutSaysWhatItCanMiss) {
 
 INSTANTIATE_TEST_SUITE_P(Ways, SharedSocket,
                          testing::Values("inherit", "scm_rights", "thread_table",
-                                         "orphaned_threads"));
+                                         "orphaned_threads", "io_uring"));
 
 using HiddenProcesses = PortOwnerTest;
 

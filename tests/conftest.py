@@ -9,7 +9,6 @@ import signal
 
 import pytest
 
-from pylib import SOURCE_DIR
 from pylib.engines import reachable_workdir
 from pylib.netns import private_network_namespace
 from pylib.processes import Processes
@@ -82,11 +81,6 @@ def cpack(request):
 
 
 @pytest.fixture(scope="session")
-def source_dir():
-    return SOURCE_DIR
-
-
-@pytest.fixture(scope="session")
 def debian_python():
     return DEBIAN_PYTHON
 
@@ -94,13 +88,6 @@ def debian_python():
 @pytest.fixture(scope="session")
 def debian_perl():
     return DEBIAN_PERL
-
-
-@pytest.fixture
-def netns():
-    """The test runs in a private network namespace of its own, lo up."""
-    with private_network_namespace():
-        yield
 
 
 @pytest.fixture(scope="module")

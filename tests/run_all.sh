@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of check_port_owner on Debian 12: installs what is missing, builds with warnings
-# as errors, checks the formatting, runs every test through ctest (unit, integration, contract,
-# engines, benchmark smoke, packages), fuzzes each parser, and runs the whole suite again under
-# AddressSanitizer and UndefinedBehaviorSanitizer.
+# as errors, checks the formatting (clang-format) and lints the Python tests (flake8), runs every
+# test through ctest (unit, integration, and the pytest suites: contract, engines, packages,
+# benchmark smoke), fuzzes each parser, and runs the whole suite again under AddressSanitizer and
+# UndefinedBehaviorSanitizer.
 # Needs root: the integration tests put each scenario in a private network namespace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages=(cmake g++ make libboost-program-options-dev libfmt-dev libgtest-dev clang-format
-          iproute2 util-linux libcap2-bin python3 perl
+          iproute2 util-linux libcap2-bin python3 python3-pytest flake8 perl
           libmonitoring-plugin-perl python3-nagiosplugin
           nagios4-core icinga2-bin icinga2-common locales net-tools lsof
           lintian rpm dpkg-dev man-db clang libclang-rt-14-dev)
@@ -44,6 +45,9 @@ cmake --build "$build_dir" -j2
 echo "== clang-format"
 mapfile -t sources < <(find check_port_owner tests -name '*.cpp' -o -name '*.hpp' | sort)
 clang-format --dry-run -Werror "${sources[@]}"
+
+echo "== flake8 (the Python test suites)"
+flake8 --config tests/.flake8 tests
 
 echo "== ctest"
 ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 300

@@ -1,9 +1,10 @@
 """The synthetic busy host of the check_port_owner benchmark, and reading the plugin's answers.
 
-Shared by run_benchmark.py and same_answers_test.py (Python 3 standard library only).
+Shared by run_benchmark.py and test_same_answers.py (Python 3 standard library only).
 
-- enter_private_netns(): re-executes the calling script under `/usr/bin/unshare -n` (root needed),
-  then brings `lo` up, so the host's listeners exist only in a private network namespace.
+- enter_private_netns(): for the run_benchmark.py script (the pytest suites use pylib.netns):
+  re-executes it under `/usr/bin/unshare -n` (root needed), then brings `lo` up, so the host's
+  listeners exist only in a private network namespace.
 - BusyHost: starts tests/bench/busy_host, waits for its manifest, and stops it (busy_host tears
   down every process it started, by pid).
 - run_measured(): runs a command through spawn_measured with its output in pipes; wall time and
@@ -191,8 +192,8 @@ def listeners_of_rule(manifest, label):
     proto, ports = label.split("/", 1)
     low, _, high = ports.partition("-")
     low, high = int(low), int(high or low)
-    return [l for l in manifest["listeners"]
-            if l["proto"].startswith(proto) and low <= l["port"] <= high]
+    return [listener for listener in manifest["listeners"]
+            if listener["proto"].startswith(proto) and low <= listener["port"] <= high]
 
 
 def check_plugin_output(run, manifest, first_holder):
@@ -212,25 +213,32 @@ def check_plugin_output(run, manifest, first_holder):
     if "holder not identified" in run.stdout or "rules_unattributed=0;" not in first:
         problems.append("a listener was left unattributed")
     if "listeners=%d;" % len(manifest["listeners"]) not in first:
-        problems.append("listeners seen differ from the %d on the host" % len(manifest["listeners"]))
+        problems.append("listeners seen differ from the %d on the host" %
+                        len(manifest["listeners"]))
     for rule in manifest["rules"]:
         label = _rule_label(rule)
         if label not in rules:
             problems.append("no line for rule %s" % label)
             continue
-        found = set(rules[label][1])
-        listeners = listeners_of_rule(manifest, label)
-        expected = set(p for l in listeners for p in l["holders"])
-        if not found <= expected:
-            problems.append("%s: reported holders %s are not real holders %s" %
-                            (label, sorted(found - expected), sorted(expected)))
-        for listener in listeners:
-            if not found & set(listener["holders"]):
-                problems.append("%s: listener %s:%d has no holder" %
-                                (label, listener["address"], listener["port"]))
-        if not first_holder and found != expected:
-            problems.append("%s: the complete search found %s, the holders are %s" %
-                            (label, sorted(found), sorted(expected)))
+        problems += _rule_holder_problems(label, set(rules[label][1]),
+                                          listeners_of_rule(manifest, label), first_holder)
+    return problems
+
+
+def _rule_holder_problems(label, found, listeners, first_holder):
+    """The holders reported on a rule's line (pids) against the real holders of its listeners."""
+    problems = []
+    expected = set(pid for listener in listeners for pid in listener["holders"])
+    if not found <= expected:
+        problems.append("%s: reported holders %s are not real holders %s" %
+                        (label, sorted(found - expected), sorted(expected)))
+    for listener in listeners:
+        if not found & set(listener["holders"]):
+            problems.append("%s: listener %s:%d has no holder" %
+                            (label, listener["address"], listener["port"]))
+    if not first_holder and found != expected:
+        problems.append("%s: the complete search found %s, the holders are %s" %
+                        (label, sorted(found), sorted(expected)))
     return problems
 
 

@@ -1,5 +1,5 @@
 // Evaluates threshold ranges with the plugin's own range code, for the differential test
-// (tests/contract/differential_ranges.py). Reads tab-separated lines on stdin and writes one
+// (tests/contract/test_differential_ranges.py). Reads tab-separated lines on stdin and writes one
 // answer line per input line on stdout:
 //
 //   range<TAB>RANGE<TAB>VALUE            -> "alert", "ok" or "invalid<TAB>MESSAGE"

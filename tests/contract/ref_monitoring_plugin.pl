@@ -1,6 +1,6 @@
 #!/usr/bin/perl
 # Reference evaluator: Debian's libmonitoring-plugin-perl (Monitoring::Plugin::Range and
-# ::Threshold). Same line protocol as range_eval.cpp (see differential_ranges.py):
+# ::Threshold). Same line protocol as range_eval.cpp (see test_differential_ranges.py):
 #   range<TAB>RANGE<TAB>VALUE          -> alert | ok | invalid
 #   threshold<TAB>WARN<TAB>CRIT<TAB>N  -> ok | warning | critical | invalid  (empty = not set)
 use strict;

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reference evaluator: Debian's python3-nagiosplugin (nagiosplugin.Range, ScalarContext).
 
-Same line protocol as range_eval.cpp (see differential_ranges.py):
+Same line protocol as range_eval.cpp (see test_differential_ranges.py):
   range<TAB>RANGE<TAB>VALUE          -> alert | ok | invalid
   threshold<TAB>WARN<TAB>CRIT<TAB>N  -> ok | warning | critical | invalid  (empty = not set)
 

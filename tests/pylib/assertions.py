@@ -1,0 +1,36 @@
+"""Checks on the plugin's output shared by several suites, as plain asserts with messages that
+show what was found."""
+from pylib.plugin import STATES
+
+
+def listing(problems):
+    """A list of problems as an indented block, for an assertion message."""
+    return "\n" + "\n".join(f"  - {problem}" for problem in problems)
+
+
+def assert_state_line(line, state):
+    """Line 1 of the plugin's output announces `state`."""
+    assert state in STATES
+    assert line.startswith(f"PORT_OWNER {state} - "), f"line 1 {line!r} is not {state}"
+
+
+def assert_text_lines_clean(lines):
+    """No perfdata separator or carriage return left in the text an engine shows."""
+    bad = [line for line in lines if "|" in line or "\r" in line]
+    assert not bad, f"'|' or CR left in the text lines {bad!r}"
+
+
+def assert_perfdata_conventions(perfdata, labels):
+    """perfdata ({label: PerfValue}): exactly `labels`, in that order; each value non-negative
+    with min 0, in seconds for `time` and without a unit otherwise."""
+    assert list(perfdata) == list(labels)
+    wrong = [item.raw for item in perfdata.values()
+             if item.uom != ("s" if item.label == "time" else "") or item.min != "0"
+             or item.value < 0]
+    assert not wrong, f"perfdata without min 0, a value >= 0 or the right unit: {wrong}"
+
+
+def assert_counts(perfdata, expected):
+    """The perfdata counters named in `expected` ({label: number}) have those values."""
+    counts = {label: perfdata[label].value for label in expected if label in perfdata}
+    assert counts == expected

@@ -1,8 +1,8 @@
-"""The --first-holder shortcut and the shortcut, complete search give the same answers on the
+"""The --first-holder shortcut and the default, complete search give the same answers on the
 benchmark's busy host.
 
 On the synthetic host of the benchmark (busy_host, small size, in a private network namespace;
-root), check_port_owner -vv runs on the 12 rules with --first-holder and in the shortcut mode,
+root), check_port_owner -vv runs on the 12 rules with --first-holder and in the default mode,
 alternating, ROUNDS times. In every round:
   1. both exit with the same code, and line 1 has the same state;
   2. each rule has the same state in both modes;
@@ -10,7 +10,7 @@ alternating, ROUNDS times. In every round:
   4. the impostor `evil` (comm nginx, on tcp/8443) is named as the culprit in both, on line 1
      and on the tcp/8443 line;
   5. (as in the benchmark) every listener is attributed to one of its real holders in both, and
-     the shortcut finds every holder (the nginx master and its 4 workers, the SO_REUSEPORT group).
+     the default finds every holder (the nginx master and its 4 workers, the SO_REUSEPORT group).
 No timing is measured or asserted.
 """
 import pytest
@@ -112,6 +112,6 @@ def test_same_state_per_rule_and_shortcut_holders_within_complete(rounds, host):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_every_listener_attributed_to_a_real_holder(rounds, host, mode):
-    """Both modes; in the shortcut, complete search, every holder found."""
+    """Both modes; in the default, complete search, every holder found."""
     assert_every_round(rounds, lambda runs: bench_host.check_plugin_output(
         runs[mode], host.manifest, mode == SHORTCUT))

@@ -175,7 +175,7 @@ Rules:
     user:NAME|UID         effective user; decided from the socket owner
                           when the holder cannot be seen
     unit:UNIT             systemd unit (nginx.service)
-    cmdline:REGEX         ECMAScript regex over the command line
+    cmdline:REGEX         RE2 regex over the command line
 
 States (STATE is ok, warning, critical or unknown):
       --missing STATE       a required port nobody listens on (critical)

@@ -3,12 +3,15 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/socket_model.hpp"
+
+namespace re2 {
+class RE2;
+}
 
 namespace port_owner {
 
@@ -16,9 +19,9 @@ namespace port_owner {
 struct AllowCondition {
     enum class Kind { executable_name, executable_path, comm, user, unit, command_line };
     Kind kind = Kind::executable_name;
-    std::string value;                        // as written after the prefix
-    std::optional<std::uint32_t> uid;         // for `user:` given as a number
-    std::shared_ptr<const std::regex> regex;  // for `cmdline:`
+    std::string value;                      // as written after the prefix
+    std::optional<std::uint32_t> uid;       // for `user:` given as a number
+    std::shared_ptr<const re2::RE2> regex;  // for `cmdline:`
 };
 
 // How an identity was found to match an entry.

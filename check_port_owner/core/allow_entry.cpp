@@ -122,7 +122,10 @@ AllowEntry AllowEntry::parse(std::string_view text) {
     }
     std::size_t start = 0;
     while (true) {
-        const auto plus = text.find('+', start);
+        // A cmdline: condition takes the rest of the entry, so its regex may contain '+'.
+        const auto plus = text.substr(start).starts_with(command_line_prefix)
+                              ? std::string_view::npos
+                              : text.find('+', start);
         const auto piece = text.substr(start, plus == std::string_view::npos ? plus : plus - start);
         entry.conditions_.push_back(parse_condition(piece, text));
         if (plus == std::string_view::npos) {
@@ -131,6 +134,25 @@ AllowEntry AllowEntry::parse(std::string_view text) {
         start = plus + 1;
     }
     return entry;
+}
+
+std::size_t AllowEntry::length_in_list(std::string_view list, char separator) {
+    // Walk the conditions: each starts at the beginning or after a '+'.
+    const char condition_ends[] = {'+', separator};
+    std::size_t start = 0;
+    while (true) {
+        if (list.substr(start).starts_with(command_line_prefix)) {
+            return list.size();
+        }
+        const auto end = list.find_first_of(std::string_view(condition_ends, 2), start);
+        if (end == std::string_view::npos) {
+            return list.size();
+        }
+        if (list[end] == separator) {
+            return end;
+        }
+        start = end + 1;
+    }
 }
 
 MatchKind AllowEntry::match(const ProcessIdentity& holder) const {

@@ -33,11 +33,18 @@ enum class MatchKind {
     matched_by_comm,
 };
 
-// One allow entry: conditions joined by `+`, all of which must hold.
+// One allow entry: conditions joined by `+`, all of which must hold. A `cmdline:` condition takes
+// the rest of the entry, `+` included, so it comes last: `exe:/usr/bin/python3+cmdline:a+b` is
+// the path AND the regex `a+b`. Every regex can thus be written, and no text means two things.
 class AllowEntry {
   public:
     // Throws InputError naming `text` when it is malformed.
     static AllowEntry parse(std::string_view text);
+
+    // The length of the first entry of `list`, where entries are separated by `separator` (the
+    // `,` of a -p rule): up to the first separator, unless a `cmdline:` condition starts before
+    // it, which takes the rest of `list`, separators included.
+    static std::size_t length_in_list(std::string_view list, char separator);
 
     const std::string& text() const { return text_; }
     const std::vector<AllowCondition>& conditions() const { return conditions_; }

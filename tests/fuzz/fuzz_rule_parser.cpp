@@ -1,4 +1,5 @@
-// Fuzzes the -p rule parser: `SPEC[=ALLOW[,ALLOW...]]`.
+// Fuzzes the -p rule parser: `SPEC[=ALLOW[,ALLOW...]]`, where a `cmdline:` condition takes the
+// rest of the argument.
 //
 // Input: the rule text, optionally followed by '\n' and bytes that describe a listener and a
 // holder process, so that what parses is also used: PortSpec::label() must parse back to the same
@@ -71,7 +72,8 @@ Listener make_listener(std::string_view& rest, const PortSpec& spec) {
 }
 
 ProcessIdentity make_holder(std::string_view rest) {
-    // Fields separated by '\0': exe, comm, user, unit, command line.
+    // Fields separated by '\0': exe, comm, user, unit, command line. (fuzz_allow_entry_match
+    // matches cmdline: regexes against long command lines.)
     ProcessIdentity holder;
     std::array<std::string, 5> fields;
     for (auto& field : fields) {
@@ -136,6 +138,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto holder = make_holder(rest);
     for (const auto& entry : rule.allow) {
         FUZZ_CHECK(!entry.conditions().empty());
+        // A cmdline: condition takes the rest of the argument: last condition of the last entry.
+        for (const auto& condition : entry.conditions()) {
+            FUZZ_CHECK(condition.kind != AllowCondition::Kind::command_line ||
+                       (&entry == &rule.allow.back() && &condition == &entry.conditions().back()));
+        }
         (void)entry.match(holder);
         (void)entry.matches_socket_owner(listener);
     }

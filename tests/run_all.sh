@@ -13,8 +13,8 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-packages=(cmake g++ make libboost-program-options-dev libfmt-dev libgtest-dev clang-format
-          iproute2 util-linux libcap2-bin python3 python3-pytest flake8 perl
+packages=(cmake g++ make pkg-config libboost-program-options-dev libfmt-dev libre2-dev
+          libgtest-dev clang-format iproute2 util-linux libcap2-bin python3 python3-pytest flake8 perl
           libmonitoring-plugin-perl python3-nagiosplugin
           nagios4-core icinga2-bin icinga2-common locales net-tools lsof
           lintian rpm dpkg-dev man-db clang libclang-rt-14-dev)

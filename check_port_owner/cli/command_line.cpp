@@ -179,7 +179,12 @@ Rules:
     user:NAME|UID         effective user; decided from the socket owner
                           when the holder cannot be seen
     unit:UNIT             systemd unit (nginx.service)
-    cmdline:REGEX         ECMAScript regex over the command line
+    cmdline:REGEX         RE2 regex found anywhere in the command line. It
+                          takes the rest of its entry ('+' too) and of a -p
+                          argument (',' too), so it comes last:
+                          -p '80=nginx,exe:/usr/bin/python3+cmdline:a+b,c'
+                          In a -C file it takes the rest of the line; write
+                          '#' (a comment there) as \x23.
 
 States (STATE is ok, warning, critical or unknown):
       --missing STATE       a required port nobody listens on (critical)

@@ -6,13 +6,52 @@
 #include <charconv>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "core/input_error.hpp"
 
 namespace port_owner {
 namespace {
 
+constexpr std::string_view command_line_prefix = "cmdline:";
+
+// No real command-line pattern needs more; it also keeps error messages short.
 constexpr std::size_t max_regex_length = 1024;
+
+// RE2's memory budget for one compiled pattern and its DFA caches (RE2's default is 8 MiB), so
+// that many entries cannot take much memory. Even `\pL{100}` (120,000 instructions) fits; a
+// pattern that does not is an input error, and a full DFA cache falls back to RE2's NFA, slower
+// but still linear.
+constexpr std::int64_t regex_memory_budget = 4 << 20;
+
+// A `cmdline:` regex: RE2 syntax, found anywhere in the command line (a search, not a full match).
+// RE2 runs in time linear in the command line, without recursion, so a hostile command line
+// cannot make the check slow and no pattern can exhaust the stack.
+std::shared_ptr<const re2::RE2> compile_command_line_regex(std::string_view pattern,
+                                                           std::string_view whole_entry) {
+    if (pattern.size() > max_regex_length) {
+        throw InputError(
+            fmt::format("invalid allow entry '{}...': cmdline: pattern longer than {} bytes",
+                        whole_entry.substr(0, 40), max_regex_length));
+    }
+    re2::RE2::Options options;
+    options.set_log_errors(false);  // errors become the InputError below, not lines on stderr
+    options.set_max_mem(regex_memory_budget);
+    auto regex =
+        std::make_shared<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+    if (regex->error_code() == re2::RE2::ErrorPatternTooLarge) {
+        throw InputError(fmt::format(
+            "invalid allow entry '{}': the cmdline: pattern is too large once compiled (over {} "
+            "MiB); simplify it",
+            whole_entry, regex_memory_budget >> 20));
+    }
+    if (!regex->ok()) {
+        throw InputError(
+            fmt::format("invalid allow entry '{}': '{}' is not a valid RE2 regular expression ({})",
+                        whole_entry, pattern, regex->error()));
+    }
+    return regex;
+}
 
 std::optional<std::uint32_t> parse_uid(std::string_view text) {
     std::uint32_t uid = 0;
@@ -34,7 +73,7 @@ AllowCondition parse_condition(std::string_view text, std::string_view whole_ent
         {"name:", AllowCondition::Kind::comm},
         {"user:", AllowCondition::Kind::user},
         {"unit:", AllowCondition::Kind::unit},
-        {"cmdline:", AllowCondition::Kind::command_line},
+        {command_line_prefix, AllowCondition::Kind::command_line},
     };
     AllowCondition condition;
     std::string_view value = text;
@@ -64,20 +103,7 @@ AllowCondition parse_condition(std::string_view text, std::string_view whole_ent
         condition.uid = parse_uid(value);
     }
     if (condition.kind == AllowCondition::Kind::command_line) {
-        // libstdc++ compiles regexes recursively: a deeply nested pattern from a hostile or broken
-        // config would exhaust the stack. No real command-line pattern needs more than this.
-        if (value.size() > max_regex_length) {
-            throw InputError(fmt::format(
-                "invalid allow entry: cmdline: pattern longer than {} bytes", max_regex_length));
-        }
-        try {
-            condition.regex =
-                std::make_shared<const std::regex>(condition.value, std::regex::ECMAScript);
-        } catch (const std::regex_error&) {
-            throw InputError(
-                fmt::format("invalid allow entry '{}': '{}' is not a valid regular expression",
-                            whole_entry, value));
-        }
+        condition.regex = compile_command_line_regex(value, whole_entry);
     }
     return condition;
 }
@@ -96,7 +122,10 @@ AllowEntry AllowEntry::parse(std::string_view text) {
     }
     std::size_t start = 0;
     while (true) {
-        const auto plus = text.find('+', start);
+        // A cmdline: condition takes the rest of the entry, so its regex may contain '+'.
+        const auto plus = text.substr(start).starts_with(command_line_prefix)
+                              ? std::string_view::npos
+                              : text.find('+', start);
         const auto piece = text.substr(start, plus == std::string_view::npos ? plus : plus - start);
         entry.conditions_.push_back(parse_condition(piece, text));
         if (plus == std::string_view::npos) {
@@ -105,6 +134,25 @@ AllowEntry AllowEntry::parse(std::string_view text) {
         start = plus + 1;
     }
     return entry;
+}
+
+std::size_t AllowEntry::length_in_list(std::string_view list, char separator) {
+    // Walk the conditions: each starts at the beginning or after a '+'.
+    const char condition_ends[] = {'+', separator};
+    std::size_t start = 0;
+    while (true) {
+        if (list.substr(start).starts_with(command_line_prefix)) {
+            return list.size();
+        }
+        const auto end = list.find_first_of(std::string_view(condition_ends, 2), start);
+        if (end == std::string_view::npos) {
+            return list.size();
+        }
+        if (list[end] == separator) {
+            return end;
+        }
+        start = end + 1;
+    }
 }
 
 MatchKind AllowEntry::match(const ProcessIdentity& holder) const {
@@ -143,7 +191,7 @@ MatchKind AllowEntry::match(const ProcessIdentity& holder) const {
                 holds = !holder.unit.empty() && holder.unit == condition.value;
                 break;
             case AllowCondition::Kind::command_line:
-                holds = std::regex_search(holder.command_line, *condition.regex);
+                holds = re2::RE2::PartialMatch(holder.command_line, *condition.regex);
                 break;
         }
         if (!holds) {

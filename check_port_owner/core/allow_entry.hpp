@@ -3,12 +3,15 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/socket_model.hpp"
+
+namespace re2 {
+class RE2;
+}
 
 namespace port_owner {
 
@@ -16,9 +19,9 @@ namespace port_owner {
 struct AllowCondition {
     enum class Kind { executable_name, executable_path, comm, user, unit, command_line };
     Kind kind = Kind::executable_name;
-    std::string value;                        // as written after the prefix
-    std::optional<std::uint32_t> uid;         // for `user:` given as a number
-    std::shared_ptr<const std::regex> regex;  // for `cmdline:`
+    std::string value;                      // as written after the prefix
+    std::optional<std::uint32_t> uid;       // for `user:` given as a number
+    std::shared_ptr<const re2::RE2> regex;  // for `cmdline:`
 };
 
 // How an identity was found to match an entry.
@@ -30,11 +33,18 @@ enum class MatchKind {
     undecidable,
 };
 
-// One allow entry: conditions joined by `+`, all of which must hold.
+// One allow entry: conditions joined by `+`, all of which must hold. A `cmdline:` condition takes
+// the rest of the entry, `+` included, so it comes last: `exe:/usr/bin/python3+cmdline:a+b` is
+// the path AND the regex `a+b`. Every regex can thus be written, and no text means two things.
 class AllowEntry {
   public:
     // Throws InputError naming `text` when it is malformed.
     static AllowEntry parse(std::string_view text);
+
+    // The length of the first entry of `list`, where entries are separated by `separator` (the
+    // `,` of a -p rule): up to the first separator, unless a `cmdline:` condition starts before
+    // it, which takes the rest of `list`, separators included.
+    static std::size_t length_in_list(std::string_view list, char separator);
 
     const std::string& text() const { return text_; }
     const std::vector<AllowCondition>& conditions() const { return conditions_; }

@@ -174,13 +174,15 @@ Rule parse_rule_argument(std::string_view text) {
             throw InputError(fmt::format("invalid rule '{}': nothing after '='", text));
         }
         while (true) {
-            const auto comma = list.find(',');
             // `-p "80=nginx, apache2"` means the same as without the space.
-            rule.allow.push_back(AllowEntry::parse(trim_blanks(list.substr(0, comma))));
-            if (comma == std::string_view::npos) {
+            list = trim_blanks(list);
+            // A cmdline: condition takes the rest of the argument, commas included.
+            const auto length = AllowEntry::length_in_list(list, ',');
+            rule.allow.push_back(AllowEntry::parse(trim_blanks(list.substr(0, length))));
+            if (length == list.size()) {
                 break;
             }
-            list = list.substr(comma + 1);
+            list = list.substr(length + 1);
         }
     }
     return rule;

@@ -69,7 +69,8 @@ struct Rule {
     std::string allowed_text() const;
 };
 
-// Parses a -p argument: `SPEC[=ALLOW[,ALLOW...]]`; throws InputError.
+// Parses a -p argument: `SPEC[=ALLOW[,ALLOW...]]`; throws InputError. A `cmdline:` condition
+// takes the rest of the argument, commas included, so it belongs to the last entry.
 Rule parse_rule_argument(std::string_view text);
 
 }  // namespace port_owner

@@ -11,7 +11,7 @@
 # The repository is not modified: the fuzzers grow BUILD_DIR/corpus/TARGET, seeded from
 # tests/fuzz/corpus/TARGET. Needs the packages clang and libclang-rt-14-dev (libFuzzer and the
 # sanitizer runtimes) besides the plugin's build dependencies (libfmt-dev,
-# libboost-program-options-dev, cmake).
+# libboost-program-options-dev, libre2-dev, pkg-config, cmake).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)

@@ -31,7 +31,11 @@ TEST_P(InvalidRule, IsUnknownOnOneLine) {
 
 INSTANTIATE_TEST_SUITE_P(Rules, InvalidRule,
                          testing::Values(InvalidRuleCase{"PortAbove65535", "99999"},
-                                         InvalidRuleCase{"UnknownProtocol", "tcp9/80=nginx"}),
+                                         InvalidRuleCase{"UnknownProtocol", "tcp9/80=nginx"},
+                                         // ECMAScript that RE2 does not have
+                                         InvalidRuleCase{"RegexLookahead", "80=cmdline:(?=x)"},
+                                         // beyond RE2's memory budget once compiled
+                                         InvalidRuleCase{"RegexTooLarge", "80=cmdline:\\pL{1000}"}),
                          [](const testing::TestParamInfo<InvalidRuleCase>& info) {
                              return info.param.name;
                          });

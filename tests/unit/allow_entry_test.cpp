@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,14 @@ TEST(AllowEntryParse, ValidEntries) {
          {{Kind::user, "www-data"},
           {Kind::unit, "php8.2-fpm.service"},
           {Kind::command_line, "pool www"}}},
+        // cmdline: takes the rest of the entry: '+' is the regex's, not a separator.
+        {"cmdline:gunicorn.+myapp", {{Kind::command_line, "gunicorn.+myapp"}}},
+        {"exe:/usr/bin/python3+cmdline:gunicorn.+myapp",
+         {{Kind::executable_path, "/usr/bin/python3"}, {Kind::command_line, "gunicorn.+myapp"}}},
+        {"cmdline:a+user:root", {{Kind::command_line, "a+user:root"}}},
+        {"cmdline:x+cmdline:y", {{Kind::command_line, "x+cmdline:y"}}},
+        {"cmdline:^x, y$", {{Kind::command_line, "^x, y$"}}},
+        {"user:0+cmdline:a+b+c", {{Kind::user, "0"}, {Kind::command_line, "a+b+c"}}},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.text);
@@ -83,6 +92,13 @@ TEST(AllowEntryParse, InvalidEntries) {
         "cmdline:[a-",
         "cmdline:*x",
         "cmdline:a{2,1}",
+        "cmdline:+nginx",      // '+' after cmdline: is the regex's: nothing to repeat
+        "nginx+cmdline:",      // an empty regex, even last
+        "cmdline:(?=x)",       // ECMAScript that RE2 does not have: lookahead,
+        "cmdline:(a)\\1",      // back-references,
+        "cmdline:a{1001}",     // repetitions beyond RE2's 1000
+        "cmdline:\\pL{1000}",  // compiles beyond the memory budget
+        "cmdline:\xff",        // a pattern must be UTF-8
     };
     for (const auto& text : cases) {
         SCOPED_TRACE("'" + text + "'");
@@ -127,6 +143,12 @@ ProcessIdentity in_other_mount_namespace() {
 ProcessIdentity unverifiable_file() {
     auto identity = nginx();
     identity.executable_file = ExecutableFileCheck::unknown;
+    return identity;
+}
+
+ProcessIdentity gunicorn(std::string command_line) {
+    auto identity = process("gunicorn", "/usr/bin/python3", 400, 33, "www-data");
+    identity.command_line = std::move(command_line);
     return identity;
 }
 
@@ -199,7 +221,29 @@ TEST(AllowEntryMatch, Table) {
         {"cmdline:^nginx: master", nginx(), MatchKind::matched, "anchored regex"},
         {"cmdline:^master", nginx(), MatchKind::no_match, "anchor respected"},
         {"cmdline:worker", nginx(), MatchKind::no_match, "regex not found"},
-        {"cmdline:daemon (on|off);", nginx(), MatchKind::matched, "ECMAScript alternation"},
+        {"cmdline:daemon (on|off);", nginx(), MatchKind::matched, "alternation"},
+        {"cmdline:gunicorn.+myapp", gunicorn("gunicorn: master [myapp]"), MatchKind::matched,
+         "'+' belongs to the regex"},
+        {"cmdline:gunicorn.+myapp", gunicorn("gunicorn: master [other]"), MatchKind::no_match,
+         "not read as regex 'gunicorn.' and program myapp"},
+        {"exe:/usr/bin/python3+cmdline:gunicorn.+myapp", gunicorn("gunicorn: master [myapp]"),
+         MatchKind::matched, "path and regex"},
+        {"exe:/usr/sbin/nginx+cmdline:gunicorn.+myapp", gunicorn("gunicorn: master [myapp]"),
+         MatchKind::no_match, "path fails"},
+        {"cmdline:^gunicorn: (master|worker) \\[a{1,3}\\]$", gunicorn("gunicorn: worker [aa]"),
+         MatchKind::matched, "a regex with commas, braces, brackets"},
+        {"cmdline:--id=\\x23[0-9]", gunicorn("app --id=#7"), MatchKind::matched,
+         "\\x23 is '#', as the allow-list file needs"},
+        {"cmdline:^app \\C x$", gunicorn("app \xff x"), MatchKind::matched,
+         "\\C matches a byte that is not UTF-8"},
+        {"cmdline:^app . x$", gunicorn("app \xff x"), MatchKind::no_match,
+         "'.' matches characters, and no invalid byte"},
+        {"cmdline:^app . x$", gunicorn("app \xc3\xa9 x"), MatchKind::matched,
+         "'.' matches one UTF-8 character"},
+        {"cmdline:master", gunicorn("gunicorn: master\n[myapp]"), MatchKind::matched,
+         "search, not full match"},
+        {"cmdline:master.\\[", gunicorn("gunicorn: master\n[myapp]"), MatchKind::no_match,
+         "'.' does not match a newline"},
         {"exe:/usr/sbin/nginx+user:root", nginx(), MatchKind::matched, "conjunction holds"},
         {"exe:/usr/sbin/nginx+user:www-data", nginx(), MatchKind::no_match, "one part fails"},
         {"user:www-data+exe:/usr/sbin/nginx", nginx(), MatchKind::no_match, "order irrelevant"},
@@ -255,12 +299,61 @@ namespace port_owner {
 namespace {
 
 TEST(AllowEntry, OverlongCommandLinePatternIsRejectedBeforeCompiling) {
-    // Found by fuzzing: std::regex compiles recursively, and 20000 nested groups overflow the
-    // stack. The length cap turns that into an input error.
     const std::string nested = std::string(20000, '(') + "a" + std::string(20000, ')');
     EXPECT_THROW(AllowEntry::parse("cmdline:" + nested), InputError);
     EXPECT_NO_THROW(AllowEntry::parse("cmdline:" + std::string(1024, 'a')));
-    EXPECT_THROW(AllowEntry::parse("cmdline:" + std::string(1025, 'a')), InputError);
+    try {
+        AllowEntry::parse("user:0+cmdline:" + std::string(1025, 'a'));
+        ADD_FAILURE() << "accepted";
+    } catch (const InputError& error) {
+        // The start of the entry, to find it by; not all of it.
+        const std::string message = error.what();
+        EXPECT_NE(message.find("'user:0+cmdline:aaa"), std::string::npos) << message;
+        EXPECT_LT(message.size(), 200u) << message;
+    }
+    // The deepest nesting that fits compiles, or is refused, without exhausting the stack (which
+    // std::regex did, recursing at compile and match time).
+    const std::string deep = std::string(511, '(') + "a" + std::string(511, ')');
+    try {
+        EXPECT_EQ(AllowEntry::parse("cmdline:" + deep).match(gunicorn("xa")), MatchKind::matched);
+    } catch (const InputError&) {
+    }
+}
+
+TEST(AllowEntry, PatternTooLargeOnceCompiledIsAnInputErrorNamingTheEntry) {
+    try {
+        AllowEntry::parse("user:0+cmdline:\\pL{1000}");
+        ADD_FAILURE() << "accepted";
+    } catch (const InputError& error) {
+        const std::string message = error.what();
+        EXPECT_NE(message.find("'user:0+cmdline:\\pL{1000}'"), std::string::npos) << message;
+        EXPECT_NE(message.find("too large"), std::string::npos) << message;
+    }
+}
+
+TEST(AllowEntry, InvalidRegexMessageSaysWhatRe2Found) {
+    try {
+        AllowEntry::parse("cmdline:(?=x)");
+        ADD_FAILURE() << "accepted";
+    } catch (const InputError& error) {
+        EXPECT_NE(std::string(error.what()).find("not a valid RE2 regular expression"),
+                  std::string::npos)
+            << error.what();
+    }
+}
+
+TEST(AllowEntry, CommandLineMatchingIsLinearInTheCommandLine) {
+    // Each of these makes a backtracking matcher (std::regex) take exponential time or recurse
+    // once per character; the fuzzers found one that ran for over 20 minutes. RE2 takes
+    // microseconds: the bound only catches a matcher that backtracks.
+    const std::string patterns[] = {"(a*)*b", "(a|aa)*b", "(aa*a*)*y", "^(a|a?)*c", "(.*a){12}b"};
+    const auto long_line = gunicorn(std::string(8192, 'a'));
+    const auto started = std::chrono::steady_clock::now();
+    for (const auto& pattern : patterns) {
+        SCOPED_TRACE(pattern);
+        EXPECT_EQ(AllowEntry::parse("cmdline:" + pattern).match(long_line), MatchKind::no_match);
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
 }
 
 }  // namespace

@@ -109,6 +109,28 @@ TEST(AllowListFile, RepeatedAllowAddsAlternatives) {
     EXPECT_EQ(file.rules[0].allow[2].conditions().size(), 2u);
 }
 
+TEST(AllowListFile, CommandLineRegexTakesTheRestOfTheLine) {
+    // '+' and ',' are the regex's; '#' would start a comment, so it is written \x23, which RE2
+    // reads as '#'.
+    const auto file = parse_allow_list(
+        "[tcp/8000]\n"
+        "allow = exe:/usr/bin/python3+cmdline:^gunicorn: (master|worker) \\[a{1,3}\\]\n"
+        "allow = cmdline:--id=\\x23[0-9]+, --name=.+  # a comment\n",
+        file_name);
+    ASSERT_EQ(file.rules.size(), 1u);
+    const auto& allow = file.rules[0].allow;
+    ASSERT_EQ(allow.size(), 2u);
+    ASSERT_EQ(allow[0].conditions().size(), 2u);
+    EXPECT_EQ(allow[0].conditions()[1].value, "^gunicorn: (master|worker) \\[a{1,3}\\]");
+    ASSERT_EQ(allow[1].conditions().size(), 1u);
+    EXPECT_EQ(allow[1].conditions()[0].value, "--id=\\x23[0-9]+, --name=.+");
+    auto holder = test_support::process("app", "/usr/bin/app");
+    holder.command_line = "app --id=#42, --name=x";
+    EXPECT_EQ(allow[1].match(holder), MatchKind::matched);
+    holder.command_line = "app --id=42, --name=x";
+    EXPECT_EQ(allow[1].match(holder), MatchKind::no_match);
+}
+
 TEST(AllowListFile, RequiredValues) {
     const std::pair<std::string, bool> cases[] = {
         {"yes", true}, {"true", true}, {"1", true}, {"no", false}, {"false", false}, {"0", false},

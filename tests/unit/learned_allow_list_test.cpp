@@ -51,12 +51,16 @@ const std::vector<std::string> awkward_paths{
     "/opt/equals=and;semicolon",
     "/opt/caf\xc3\xa9/\xff\xfe",
     "/opt/ # looks like a comment",
+    "/opt/srv+cmdline:.*",
+    "/opt/a,b",
 };
 
 TEST(ExecutablePattern, AllowEntryMatchesThePathItCameFrom) {
     for (const auto& path : awkward_paths) {
         SCOPED_TRACE(path);
         const auto entry = AllowEntry::parse("exe:" + executable_pattern(path));
+        // One exe: condition: no '+' of the path starts another (`+cmdline:.*` would allow all).
+        ASSERT_EQ(entry.conditions().size(), 1u);
         EXPECT_EQ(entry.match(process("x", path)), MatchKind::matched);
         EXPECT_EQ(entry.match(process("x", path + "x")), MatchKind::no_match);
     }

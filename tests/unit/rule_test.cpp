@@ -170,6 +170,10 @@ TEST(RuleArgument, DesignExamplesParse) {
          "exe:/usr/sbin/sshd+user:root, unit:ssh.service"},
         // Only the first '=' separates the spec; later ones belong to the entry.
         {"8080=cmdline:--port=8080", "tcp/8080", "cmdline:--port=8080"},
+        // A cmdline: condition takes the rest of the argument, '+' and ',' included.
+        {"8000=nginx,exe:/usr/bin/python3+cmdline:^gunicorn: (master|worker) \\[a{1,3}\\]",
+         "tcp/8000", "nginx, exe:/usr/bin/python3+cmdline:^gunicorn: (master|worker) \\[a{1,3}\\]"},
+        {"8000=cmdline:gunicorn.+myapp", "tcp/8000", "cmdline:gunicorn.+myapp"},
     };
     for (const auto& example : examples) {
         SCOPED_TRACE(example.text);
@@ -179,11 +183,42 @@ TEST(RuleArgument, DesignExamplesParse) {
     }
 }
 
+TEST(RuleArgument, CommandLineConditionTakesTheRestOfTheArgument) {
+    struct Case {
+        std::string text;
+        std::vector<std::string> entries;
+        std::string last_regex;
+    };
+    const Case cases[] = {
+        {"80=cmdline:a,b", {"cmdline:a,b"}, "a,b"},
+        {"80=cmdline:x, nginx", {"cmdline:x, nginx"}, "x, nginx"},
+        {"80=cmdline:a{1,3}b+,c", {"cmdline:a{1,3}b+,c"}, "a{1,3}b+,c"},
+        {"80=nginx, user:0+cmdline:a,b  ", {"nginx", "user:0+cmdline:a,b"}, "a,b"},
+        {"80=nginx+user:0,cmdline:x", {"nginx+user:0", "cmdline:x"}, "x"},
+        {"80=nginx,apache2", {"nginx", "apache2"}, ""},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.text);
+        const auto rule = parse_rule_argument(c.text);
+        ASSERT_EQ(rule.allow.size(), c.entries.size());
+        for (std::size_t i = 0; i < c.entries.size(); ++i) {
+            EXPECT_EQ(rule.allow[i].text(), c.entries[i]) << i;
+        }
+        const auto& last = rule.allow.back().conditions().back();
+        if (!c.last_regex.empty()) {
+            EXPECT_EQ(last.kind, AllowCondition::Kind::command_line);
+            EXPECT_EQ(last.value, c.last_regex);
+        }
+    }
+}
+
 TEST(RuleArgument, RejectsBadAllowLists) {
     for (const std::string text :
          {"80=", "=nginx", "=", "80=nginx,", "80=,nginx", "80=nginx,,apache2", "80=exe:nginx",
           "80=foo:bar", "80=cmdline:(", "80=nginx+", "80=+nginx", "0=nginx",
-          "80=user:", "80=/usr/sbin/nginx"}) {
+          "80=user:", "80=/usr/sbin/nginx", "80=cmdline:a,(", "80=nginx, cmdline:",
+          // cmdline: starts a condition only after '=', ',' or '+' (and blanks before an entry)
+          "80=user:0+ cmdline:x"}) {
         SCOPED_TRACE(text);
         EXPECT_THROW(parse_rule_argument(text), InputError);
     }

@@ -91,6 +91,10 @@ int check(const CommandLine& command_line) {
     apply_unlisted_policy(verdict, configuration.unlisted);
     ReportContext context;
     context.notes = observation.notes;
+    if (command_line.verbosity > 0) {
+        context.notes.insert(context.notes.end(), observation.details.begin(),
+                             observation.details.end());
+    }
     context.listeners_seen = observation.listeners.size();
     context.scan_seconds = elapsed.count();
     context.verbosity = command_line.verbosity;

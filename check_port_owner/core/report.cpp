@@ -275,12 +275,6 @@ std::string long_line(const Finding& finding, int verbosity) {
             break;
         }
     }
-    for (const auto* listener : finding.listeners) {
-        if (!listener->caveat.empty()) {
-            detail += fmt::format(" [note: {}]", escape_text(listener->caveat, 200));
-            break;
-        }
-    }
     return fmt::format("{} {}: {}", head, listener_addresses(finding), detail);
 }
 

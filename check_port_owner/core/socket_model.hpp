@@ -80,9 +80,6 @@ struct ObservedListener {
     bool holders_complete = true;
     // Why no holder (or not every holder) could be identified; empty when nothing is in doubt.
     std::string attribution_problem;
-    // Something the admin should know that does not put the holders in doubt (a process that even
-    // full privilege could not read, on hosts where an LSM or a foreign user namespace hides it).
-    std::string caveat;
 };
 
 }  // namespace port_owner

@@ -26,6 +26,9 @@ struct InventoryQuery {
 struct Observation {
     std::vector<ObservedListener> listeners;
     std::vector<std::string> notes;
+    // Worth knowing but no reason for doubt (a process even full privilege cannot read): shown
+    // with -v.
+    std::vector<std::string> details;
 };
 
 // The inventory failed as a whole (no listener source usable): the check is UNKNOWN.

@@ -182,6 +182,9 @@ Observation LinuxInventory::observe(const InventoryQuery& query) {
     const bool full_privilege = has_scan_capabilities();
     const auto hidepid = full_privilege ? std::string() : current_proc_hidepid_option();
     const auto completeness = assess_completeness(scan, hidepid, full_privilege);
+    if (!completeness.caveat.empty()) {
+        observation.details.push_back(completeness.caveat);
+    }
     observation.listeners.reserve(listeners.size());
     for (const auto& listener : listeners) {
         ObservedListener entry;
@@ -189,7 +192,6 @@ Observation LinuxInventory::observe(const InventoryQuery& query) {
         if (const auto found = scan.holders.find(listener.inode); found != scan.holders.end()) {
             entry.holders = found->second;
         }
-        entry.caveat = completeness.caveat;
         if (!completeness.problem.empty()) {
             entry.holders_complete = false;
             entry.attribution_problem = completeness.problem;

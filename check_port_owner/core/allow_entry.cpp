@@ -9,6 +9,7 @@
 #include <re2/re2.h>
 
 #include "core/input_error.hpp"
+#include "core/whole_number.hpp"
 
 namespace port_owner {
 namespace {
@@ -53,16 +54,6 @@ std::shared_ptr<const re2::RE2> compile_command_line_regex(std::string_view patt
     return regex;
 }
 
-std::optional<std::uint32_t> parse_uid(std::string_view text) {
-    std::uint32_t uid = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, uid);
-    if (ec != std::errc{} || ptr != end) {
-        return std::nullopt;
-    }
-    return uid;
-}
-
 AllowCondition parse_condition(std::string_view text, std::string_view whole_entry) {
     struct Prefix {
         std::string_view name;
@@ -100,7 +91,7 @@ AllowCondition parse_condition(std::string_view text, std::string_view whole_ent
     }
     condition.value = std::string(value);
     if (condition.kind == AllowCondition::Kind::user) {
-        condition.uid = parse_uid(value);
+        condition.uid = parse_whole_number<std::uint32_t>(value);
     }
     if (condition.kind == AllowCondition::Kind::command_line) {
         condition.regex = compile_command_line_regex(value, whole_entry);

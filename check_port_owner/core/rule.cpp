@@ -6,6 +6,7 @@
 
 #include "core/input_error.hpp"
 #include "core/text_trim.hpp"
+#include "core/whole_number.hpp"
 
 namespace port_owner {
 namespace {
@@ -23,16 +24,14 @@ constexpr ProtocolPrefix protocol_prefixes[] = {
 };
 
 std::uint16_t parse_port(std::string_view text, std::string_view whole) {
-    unsigned value = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc{} || ptr != end) {
+    const auto value = parse_whole_number<unsigned>(text);
+    if (!value) {
         throw InputError(fmt::format("invalid port '{}' in '{}': not a number", text, whole));
     }
-    if (value < 1 || value > 65535) {
+    if (*value < 1 || *value > 65535) {
         throw InputError(fmt::format("invalid port '{}' in '{}': must be 1-65535", text, whole));
     }
-    return static_cast<std::uint16_t>(value);
+    return static_cast<std::uint16_t>(*value);
 }
 
 PortRange parse_port_range(std::string_view text, std::string_view whole) {

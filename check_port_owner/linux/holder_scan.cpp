@@ -20,6 +20,7 @@
 #include <set>
 #include <thread>
 
+#include "core/whole_number.hpp"
 #include "linux/io_uring_files.hpp"
 #include "linux/process_identity_reader.hpp"
 #include "linux/unique_fd.hpp"
@@ -71,9 +72,9 @@ int for_each_entry(int directory_fd, std::vector<char>& buffer, Visit&& visit) {
 }
 
 bool parse_pid(const char* name, int& pid) {
-    const auto* end = name + std::strlen(name);
-    const auto [ptr, ec] = std::from_chars(name, end, pid);
-    return ec == std::errc{} && ptr == end && pid > 0;
+    const auto number = parse_whole_number<int>(name);
+    pid = number.value_or(0);
+    return pid > 0;
 }
 
 // The process (or thread) exited: it holds nothing any more.
@@ -453,9 +454,7 @@ std::uint64_t socket_inode_from_link(std::string_view link) {
         return 0;
     }
     const auto digits = link.substr(socket_prefix.size(), link.size() - socket_prefix.size() - 1);
-    std::uint64_t inode = 0;
-    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), inode);
-    return ec == std::errc{} && ptr == digits.data() + digits.size() ? inode : 0;
+    return parse_whole_number<std::uint64_t>(digits).value_or(0);
 }
 
 HolderScanResult scan_holders(const HolderScanRequest& request) {

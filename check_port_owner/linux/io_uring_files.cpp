@@ -3,6 +3,7 @@
 #include <charconv>
 #include <string>
 
+#include "core/whole_number.hpp"
 #include "linux/file_reading.hpp"
 
 namespace port_owner::linux_os {
@@ -53,11 +54,8 @@ RingFiles parse_io_uring_fdinfo(std::string_view fdinfo) {
         if (path.starts_with(socket_prefix) && path.ends_with(']')) {
             const auto digits =
                 path.substr(socket_prefix.size(), path.size() - socket_prefix.size() - 1);
-            std::uint64_t inode = 0;
-            const auto [end, error] =
-                std::from_chars(digits.data(), digits.data() + digits.size(), inode);
-            if (error == std::errc{} && end == digits.data() + digits.size() && inode != 0) {
-                files.socket_inodes.push_back(inode);
+            if (const auto inode = parse_whole_number<std::uint64_t>(digits); inode && *inode) {
+                files.socket_inodes.push_back(*inode);
             }
         }
     }

@@ -80,8 +80,22 @@ using HiddenProcesses = PortOwnerTest;
 TEST_F(HiddenProcesses, ANestedPidNamespaceIsSaid) {
     auto nginx = start_holder({.executable_name = "nginx", .sockets = {"tcp4/0.0.0.0:8080"}});
     using namespace std::chrono_literals;
-    std::vector<std::string> arguments{"--pid",     "--fork", "--mount-proc",
-                                       kPluginPath, "-p",     "8080"};
+    // A fresh /proc for the new PID namespace, in a mount namespace made private first: "/", or
+    // in a chroot, where "/" is no mount point, the /proc mount the new one stacks on.
+    const std::vector<std::string> arguments{
+        "--pid",
+        "--fork",
+        "--mount",
+        "--propagation",
+        "unchanged",
+        "/bin/sh",
+        "-c",
+        "{ mount --make-rprivate / 2>/dev/null || mount --make-rprivate /proc; } && "
+        "mount -t proc proc /proc && exec \"$@\"",
+        "sh",
+        kPluginPath,
+        "-p",
+        "8080"};
     const ProgramRun run = run_program("/usr/bin/unshare", arguments, 60s);
     EXPECT_NE(run.out.find("\nnote: the plugin runs in a nested PID namespace"), std::string::npos)
         << describe(run);

@@ -97,6 +97,7 @@ def main():
 
     print("machine: %s" % bench_host.machine_description(), flush=True)
     load_before = os.getloadavg()
+    parallelism_before = bench_host.effective_parallelism()
     try:
         host = bench_host.BusyHost(arguments.busy_host, arguments.size, arguments.processes,
                                    arguments.fds, arguments.filler_uids)
@@ -156,6 +157,10 @@ def main():
     print("%s host: %d processes x %d fds; machine: %s; load average %.2f before, %.2f after" % (
         arguments.size, manifest["processes"], manifest["fds_per_process"],
         bench_host.machine_description(), load_before[0], load_after[0]))
+    parallelism_after = bench_host.effective_parallelism()
+    print("two busy processes ran %.2f× as fast as one before the runs, %.2f× after (about 2 when "
+          "both CPUs are really there; the plugin's walk uses two threads, ss one)" % (
+              parallelism_before, parallelism_after))
     print(format_table(rows))
     if arguments.json:
         with open(arguments.json, "w") as out:
@@ -163,6 +168,8 @@ def main():
                        "fds_per_process": manifest["fds_per_process"],
                        "machine": bench_host.machine_description(),
                        "load_before": load_before, "load_after": load_after,
+                       "parallelism_before": parallelism_before,
+                       "parallelism_after": parallelism_after,
                        "rows": rows, "failures": failures}, out, indent=1)
     if failures:
         print("\nFAIL: %d problem(s):" % len(failures))

@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "core/input_error.hpp"
+#include "core/text_escape.hpp"
 
 namespace port_owner {
 namespace po = boost::program_options;
@@ -94,6 +95,27 @@ linux_os::ListenerSourceChoice parse_source(const std::string& text) {
         fmt::format("invalid value '{}' for --listener-source: use auto, netlink or proc", text));
 }
 
+// Boost keeps an argument that is neither an option nor an option's value (`-p 80=a 81=a`, or
+// anything after `--`) as a positional one, which store() drops: the rule it meant would never be
+// checked. Every such argument is an error instead, named in the message.
+void refuse_positional_arguments(const std::vector<po::option>& options) {
+    std::vector<std::string> strays;
+    for (const auto& option : options) {
+        if (option.position_key >= 0 || option.string_key.empty()) {
+            for (const auto& token : option.original_tokens) {
+                strays.push_back(fmt::format("'{}'", escape_text(token, 80)));
+            }
+        }
+    }
+    if (strays.empty()) {
+        return;
+    }
+    throw InputError(fmt::format(
+        "unexpected argument{} {}: not an option nor an option's value (each rule needs its own "
+        "-p) ({})",
+        strays.size() == 1 ? "" : "s", fmt::join(strays, ", "), short_usage()));
+}
+
 }  // namespace
 
 CommandLine parse_command_line(const std::vector<std::string>& arguments) {
@@ -106,6 +128,7 @@ CommandLine parse_command_line(const std::vector<std::string>& arguments) {
                      .options(options)
                      .style(po::command_line_style::unix_style)
                      .run();
+        refuse_positional_arguments(parsed.options);
         // -v may repeat (-vvv); Boost would refuse a switch given twice, so the occurrences are
         // counted here and kept out of the variables map.
         std::erase_if(parsed.options, [&](const po::option& option) {

@@ -12,6 +12,8 @@
 namespace port_owner::linux_os {
 namespace {
 
+constexpr std::uint32_t every_state = ~0u;
+
 void append_op(std::vector<std::uint8_t>& program, std::uint8_t code, std::uint8_t yes,
                std::uint16_t no) {
     const inet_diag_bc_op op{code, yes, no};
@@ -75,8 +77,10 @@ std::vector<std::uint8_t> build_listener_dump_request(Transport transport, Famil
     inet_diag_req_v2 request{};
     request.sdiag_family = family == Family::ipv4 ? AF_INET : AF_INET6;
     request.sdiag_protocol = transport == Transport::tcp ? IPPROTO_TCP : IPPROTO_UDP;
-    // Bound, unconnected UDP sockets are in TCP_CLOSE; connected ones (clients) are ESTABLISHED.
-    request.idiag_states = transport == Transport::tcp ? (1u << TCP_LISTEN) : (1u << TCP_CLOSE);
+    // TCP: LISTEN only. UDP: every state. A bound UDP socket is unconnected (TCP_CLOSE) or
+    // connected (TCP_ESTABLISHED); a connected one that shares the port with a server
+    // (SO_REUSEADDR) receives its peer's datagrams ahead of it, so it holds the port as much.
+    request.idiag_states = transport == Transport::tcp ? (1u << TCP_LISTEN) : every_state;
 
     std::vector<std::uint8_t> message;
     message.reserve(message_length);

@@ -14,7 +14,8 @@ namespace port_owner::linux_os {
 std::vector<std::uint8_t> build_port_filter(const std::vector<PortRange>& ranges);
 
 // A complete SOCK_DIAG_BY_FAMILY dump request (nlmsghdr + inet_diag_req_v2 [+ bytecode]) for
-// listening TCP (state LISTEN) or bound unconnected UDP (state CLOSE) of one address family.
+// listening TCP (state LISTEN) or bound UDP (every state: connected or not) of one address
+// family.
 std::vector<std::uint8_t> build_listener_dump_request(Transport transport, Family family,
                                                       const std::vector<PortRange>& ranges,
                                                       std::uint32_t sequence);

@@ -41,7 +41,7 @@ std::vector<std::uint8_t> build_port_filter(const std::vector<PortRange>& ranges
     constexpr std::uint16_t block_size = 16;
     constexpr std::uint16_t jump_size = 4;
     std::vector<std::uint8_t> program;
-    if (ranges.empty()) {
+    if (ranges.empty() || ranges.size() > max_kernel_filter_ranges) {
         return program;
     }
     const std::size_t total = ranges.size() * block_size + (ranges.size() - 1) * jump_size;

@@ -69,6 +69,28 @@ TEST_F(StrayArgument, ArgumentsAfterDoubleDashAreAnError) {
     EXPECT_TRUE(refuses_naming(run, {"-p", "8081=webd"}));
 }
 
+// Long command lines reach the option parser in slices (it is quadratic in the number of
+// arguments); a stray far down the line, or a `--`, is still seen.
+TEST_F(StrayArgument, StrayAfterHundredsOfRulesIsAnError) {
+    std::vector<std::string> arguments;
+    for (int i = 0; i < 300; ++i)
+        arguments.insert(arguments.end(), {"-p", "8080=webd"});
+    auto with_stray = arguments;
+    with_stray.push_back("8081=webd");
+    EXPECT_TRUE(refuses_naming(run_plugin(with_stray), {"8081=webd"}));
+
+    auto with_terminator = arguments;
+    with_terminator.insert(with_terminator.end(), {"--", "-p", "8081=webd"});
+    for (int i = 0; i < 300; ++i)
+        with_terminator.insert(with_terminator.end(), {"-p", "8081=webd"});
+    EXPECT_TRUE(refuses_naming(run_plugin(with_terminator), {"-p", "8081=webd"}));
+
+    arguments.insert(arguments.end(), {"-p", "8081=webd"});
+    const ProgramRun run = run_plugin(arguments);
+    EXPECT_TRUE(has_verdict(run, kCritical));
+    EXPECT_TRUE(names_culprit(run, "intruder", intruder_->pid()));
+}
+
 TEST_F(StrayArgument, StrayAfterExtraOptsIsAnError) {
     const auto file = write_ini("[web]\nport = 8080=webd\n");
     const ProgramRun run = run_plugin({"--extra-opts=web@" + file.string(), "8081=webd"});

@@ -71,7 +71,15 @@ std::string describe_fork_failure(int error) {
     ::dup2(write_end, STDOUT_FILENO);
     ::dup2(write_end, STDERR_FILENO);
     ::close(write_end);
-    ::_exit(check());
+    // The check answers its own failures; this is for one while answering (out of memory). An
+    // exception must not unwind into the supervisor's code, in this process.
+    int exit_code = 3;
+    try {
+        exit_code = check();
+    } catch (...) {
+        write_all("PORT_OWNER UNKNOWN - internal error in the check process\n");
+    }
+    ::_exit(exit_code);
 }
 
 int supervise(pid_t child, linux_os::UniqueFd read_end, unsigned timeout_seconds,

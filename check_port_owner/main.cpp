@@ -8,6 +8,7 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -22,6 +23,7 @@
 #include "core/unlisted_check.hpp"
 #include "core/verdict.hpp"
 #include "inventory/query_for_rules.hpp"
+#include "linux/inherited_state.hpp"
 #include "linux/linux_inventory.hpp"
 #include "linux/privilege.hpp"
 
@@ -42,8 +44,9 @@ void print(const std::string& text) {
 }
 
 #ifdef PORT_OWNER_FAULT_INJECTION
-// Test builds only: simulate a /proc read that never returns and that no signal interrupts, to
-// prove the timeout still answers.
+// Test builds only: faults that no real run can be made to show, to prove the supervisor still
+// answers right.
+// PORT_OWNER_FAULT_STALL: a /proc read that never returns and that no signal interrupts.
 void stall_if_asked() {
     if (std::getenv("PORT_OWNER_FAULT_STALL") == nullptr) {
         return;
@@ -55,8 +58,25 @@ void stall_if_asked() {
         ::pause();
     }
 }
+
+// PORT_OWNER_FAULT_EXIT_CODE=N: the check prints its report but exits with N.
+int exit_code_as_asked(int exit_code) {
+    const char* asked = std::getenv("PORT_OWNER_FAULT_EXIT_CODE");
+    return asked == nullptr ? exit_code : std::atoi(asked);
+}
+
+// PORT_OWNER_FAULT_KEEP_SIGNALS: the inherited signal dispositions stay (SIGCHLD ignored, say).
+bool keep_inherited_signals() {
+    return std::getenv("PORT_OWNER_FAULT_KEEP_SIGNALS") != nullptr;
+}
 #else
 void stall_if_asked() {}
+int exit_code_as_asked(int exit_code) {
+    return exit_code;
+}
+bool keep_inherited_signals() {
+    return false;
+}
 #endif
 
 void drop_privilege_or_stop() {
@@ -99,7 +119,7 @@ int check(const CommandLine& command_line) {
     context.scan_seconds = elapsed.count();
     context.verbosity = command_line.verbosity;
     print(format_report(verdict, context));
-    return static_cast<int>(verdict.overall);
+    return exit_code_as_asked(static_cast<int>(verdict.overall));
 }
 
 // Options read from --extra-opts files end up in error messages ("unrecognised option
@@ -135,9 +155,14 @@ int answering_failures(Action&& action) {
     return 3;
 }
 
-}  // namespace
+int run(int argc, char** argv) {
+    // Before anything opens a file or starts a process: what the caller handed over.
+    linux_os::normalise_descriptors();
+    if (!keep_inherited_signals()) {
+        linux_os::reset_signals();
+    }
+    const auto limit_problem = linux_os::raise_resource_limits();
 
-int main(int argc, char** argv) {
     CommandLine command_line;
     const int parse_result = answering_failures([&] {
         const auto expanded = expand_extra_opts(argc, argv);
@@ -160,6 +185,25 @@ int main(int argc, char** argv) {
         print(fmt::format("check_port_owner v{}\n", CHECK_PORT_OWNER_VERSION));
         return 3;
     }
+    if (limit_problem) {
+        print(format_tool_failure(*limit_problem));
+        return 3;
+    }
     return run_supervised(command_line.timeout_seconds,
+                          command_line.learn ? ExpectedOutput::allow_list : ExpectedOutput::report,
                           [&] { return answering_failures([&] { return check(command_line); }); });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (...) {
+        // Out of memory while answering a failure, most likely: still one line, still UNKNOWN.
+        constexpr std::string_view last_resort = "PORT_OWNER UNKNOWN - internal error\n";
+        [[maybe_unused]] const auto ignored =
+            ::write(STDOUT_FILENO, last_resort.data(), last_resort.size());
+        return 3;
+    }
 }

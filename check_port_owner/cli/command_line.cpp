@@ -7,11 +7,13 @@
 #include <boost/program_options.hpp>
 
 #include "core/input_error.hpp"
+#include "core/text_escape.hpp"
 
 namespace port_owner {
 namespace po = boost::program_options;
 namespace {
 
+constexpr auto npos = std::string::npos;
 constexpr unsigned max_timeout_seconds = 3600;
 
 po::options_description option_descriptions() {
@@ -95,6 +97,75 @@ linux_os::ListenerSourceChoice parse_source(const std::string& text) {
         fmt::format("invalid value '{}' for --listener-source: use auto, netlink or proc", text));
 }
 
+// Boost keeps an argument that is neither an option nor an option's value (`-p 80=a 81=a`, or
+// anything after `--`) as a positional one, which store() drops: the rule it meant would never be
+// checked. Every such argument is an error instead, named in the message.
+void refuse_positional_arguments(const std::vector<po::option>& options) {
+    constexpr std::size_t max_named = 8;  // keeps the line, and the usage at its end, short
+    std::vector<std::string> named;
+    std::size_t strays = 0;
+    for (const auto& option : options) {
+        if (option.position_key >= 0 || option.string_key.empty()) {
+            for (const auto& token : option.original_tokens) {
+                if (++strays <= max_named) {
+                    named.push_back(fmt::format("'{}'", escape_text(token, 80)));
+                }
+            }
+        }
+    }
+    if (strays == 0) {
+        return;
+    }
+    if (strays > max_named) {
+        named.push_back(fmt::format("and {} more", strays - max_named));
+    }
+    throw InputError(fmt::format(
+        "unexpected argument{} {}: not an option nor an option's value (each rule needs its own "
+        "-p) ({})",
+        strays == 1 ? "" : "s", fmt::join(named, ", "), short_usage()));
+}
+
+// Boost's command-line parser erases each token from the front of its vector, a cost quadratic
+// in the number of arguments: ten thousand -p rules took seconds, the arguments of a 1 MiB
+// --extra-opts file minutes, and all of it before the timeout starts. So it gets the arguments in
+// slices of about `slice_size`, cut only where no option can be parted from its value: after
+// `--NAME=VALUE` (what --extra-opts produces), and after `-p VALUE` or `--port VALUE` (VALUE not
+// starting with '-', so it cannot be an option; and a known option is never taken as a value, so
+// that `-p` is an option). Never after `--`: what follows it must stay positional.
+std::vector<std::vector<std::string>> slices_for_the_parser(
+    const std::vector<std::string>& arguments) {
+    constexpr std::size_t slice_size = 64;
+    std::vector<std::vector<std::string>> slices(1);
+    bool terminator_seen = false;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        const auto& argument = arguments[i];
+        slices.back().push_back(argument);
+        terminator_seen = terminator_seen || argument == "--";
+        const bool attached_value = argument.starts_with("--") && argument.find('=') != npos;
+        const bool port_value = i > 0 && !argument.starts_with('-') &&
+                                (arguments[i - 1] == "-p" || arguments[i - 1] == "--port");
+        if (slices.back().size() >= slice_size && !terminator_seen &&
+            (attached_value || port_value) && i + 1 < arguments.size()) {
+            slices.emplace_back();
+        }
+    }
+    return slices;
+}
+
+po::parsed_options parse_in_slices(const std::vector<std::string>& arguments,
+                                   const po::options_description& options) {
+    po::parsed_options parsed(&options);
+    for (const auto& slice : slices_for_the_parser(arguments)) {
+        auto part = po::command_line_parser(slice)
+                        .options(options)
+                        .style(po::command_line_style::unix_style)
+                        .run();
+        parsed.options.insert(parsed.options.end(), std::make_move_iterator(part.options.begin()),
+                              std::make_move_iterator(part.options.end()));
+    }
+    return parsed;
+}
+
 }  // namespace
 
 CommandLine parse_command_line(const std::vector<std::string>& arguments) {
@@ -103,10 +174,8 @@ CommandLine parse_command_line(const std::vector<std::string>& arguments) {
     po::parsed_options parsed(&options);
     int verbosity = 0;
     try {
-        parsed = po::command_line_parser(arguments)
-                     .options(options)
-                     .style(po::command_line_style::unix_style)
-                     .run();
+        parsed = parse_in_slices(arguments, options);
+        refuse_positional_arguments(parsed.options);
         // -v may repeat (-vvv); Boost would refuse a switch given twice, so the occurrences are
         // counted here and kept out of the variables map.
         std::erase_if(parsed.options, [&](const po::option& option) {

@@ -101,7 +101,10 @@ ExpandedArguments expand_extra_opts(int argc, const char* const* argv) {
             break;
         }
         if (argument == option_name) {
-            const auto added = arguments_from("", result.files);
+            // As in the Monitoring Plugins: the next argument is the value unless it is an
+            // option. Left for the option parser, it would be a stray argument.
+            const bool value_follows = i + 1 < argc && argv[i + 1][0] != '-';
+            const auto added = arguments_from(value_follows ? argv[++i] : "", result.files);
             from_files.insert(from_files.end(), added.begin(), added.end());
         } else if (argument.starts_with(option_name) && argument[option_name.size()] == '=') {
             const auto added =

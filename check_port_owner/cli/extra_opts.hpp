@@ -6,8 +6,11 @@
 namespace port_owner {
 
 // Expands every --extra-opts[=[SECTION][@FILE]] argument (Monitoring Plugins convention,
-// docs/architecture.md): the options read from the files are placed before the remaining command
-// line, in order, so the command line wins for single-valued options and repeatable ones add up.
+// docs/architecture.md): the
+// options read from the files are placed before the remaining command line, in order, so the
+// command line wins for single-valued options and repeatable ones add up. As in the Monitoring
+// Plugins, `--extra-opts VALUE` (two arguments) is the same as `--extra-opts=VALUE` unless VALUE
+// starts with '-'. Arguments after `--` are left as they are (the option parser refuses them).
 // Without @FILE the standard search path is used; MP_CONFIG_FILE and NAGIOS_CONFIG_PATH are
 // ignored when running with privilege on someone's behalf. Throws InputError when a file or
 // section is missing or malformed.

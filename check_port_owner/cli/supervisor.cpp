@@ -4,11 +4,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <exception>
 #include <string>
 
 #include <fmt/format.h>
@@ -23,18 +26,25 @@ namespace {
 // The plugin's output is capped at 8 KiB; anything beyond this is not ours to relay.
 constexpr std::size_t max_relayed_bytes = 65536;
 
-void write_all(const std::string& text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const auto written = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
+// False when not every byte could be written.
+bool write_all(std::string_view text) {
+    while (!text.empty()) {
+        const auto written = ::write(STDOUT_FILENO, text.data(), text.size());
         if (written < 0 && errno == EINTR) {
             continue;
         }
         if (written <= 0) {
-            return;
+            return false;
         }
-        done += static_cast<std::size_t>(written);
+        text.remove_prefix(static_cast<std::size_t>(written));
     }
+    return true;
+}
+
+// Always 3: the answer is UNKNOWN whether or not the line could be written.
+int answer_unknown(const std::string& reason) {
+    write_all(format_tool_failure(reason));
+    return 3;
 }
 
 int timed_out(pid_t child, unsigned timeout_seconds) {
@@ -43,41 +53,39 @@ int timed_out(pid_t child, unsigned timeout_seconds) {
     return 3;
 }
 
-}  // namespace
+std::string describe_fork_failure(int error) {
+    rlimit processes{};
+    if (error == EAGAIN && ::getrlimit(RLIMIT_NPROC, &processes) == 0 &&
+        processes.rlim_cur != RLIM_INFINITY) {
+        return fmt::format(
+            "cannot start the check process: fork: {} (RLIMIT_NPROC, processes per user, is {})",
+            std::strerror(error), processes.rlim_cur);
+    }
+    return fmt::format("cannot start the check process: fork: {}", std::strerror(error));
+}
 
-int run_supervised(unsigned timeout_seconds, const std::function<int()>& check) {
+[[noreturn]] void run_child(int write_end, const std::function<int()>& check) {
+    // If the supervisor is gone (it answered the timeout and exited), so is the check, even
+    // where the supervisor, having dropped to the caller's uid, may not signal it (sudo).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::dup2(write_end, STDOUT_FILENO);
+    ::dup2(write_end, STDERR_FILENO);
+    ::close(write_end);
+    // The check answers its own failures; this is for one while answering (out of memory). An
+    // exception must not unwind into the supervisor's code, in this process.
+    int exit_code = 3;
+    try {
+        exit_code = check();
+    } catch (...) {
+        write_all("PORT_OWNER UNKNOWN - internal error in the check process\n");
+    }
+    ::_exit(exit_code);
+}
+
+int supervise(pid_t child, linux_os::UniqueFd read_end, unsigned timeout_seconds,
+              ExpectedOutput expected, std::string& output) {
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + std::chrono::seconds(timeout_seconds);
-    int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-        write_all(format_tool_failure("internal error: cannot create a pipe"));
-        return 3;
-    }
-    linux_os::UniqueFd read_end(pipe_fds[0]);
-    linux_os::UniqueFd write_end(pipe_fds[1]);
-    const pid_t child = ::fork();
-    if (child < 0) {
-        write_all(format_tool_failure("internal error: cannot fork"));
-        return 3;
-    }
-    if (child == 0) {
-        // If the supervisor is gone (it answered the timeout and exited), so is the check, even
-        // where the supervisor, having dropped to the caller's uid, may not signal it (sudo).
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        ::dup2(write_end.get(), STDOUT_FILENO);
-        ::dup2(write_end.get(), STDERR_FILENO);
-        read_end.reset();
-        write_end.reset();
-        ::_exit(check());
-    }
-    write_end.reset();
-    if (!linux_os::drop_all_privilege()) {
-        ::kill(child, SIGKILL);
-        write_all(format_tool_failure("internal error: cannot give up privileges"));
-        return 3;
-    }
-
-    std::string output;
     char buffer[8192];
     while (true) {
         const auto left =
@@ -100,9 +108,8 @@ int run_supervised(unsigned timeout_seconds, const std::function<int()>& check) 
         if (got <= 0) {
             break;  // the child closed its end: it is exiting
         }
-        if (output.size() < max_relayed_bytes) {
-            output.append(buffer, static_cast<std::size_t>(got));
-        }
+        const auto room = max_relayed_bytes - output.size();
+        output.append(buffer, std::min(room, static_cast<std::size_t>(got)));
     }
     // The pipe closes as the child exits; wait for its status, still within the deadline.
     int status = 0;
@@ -112,22 +119,64 @@ int run_supervised(unsigned timeout_seconds, const std::function<int()>& check) 
             break;
         }
         if (done < 0 && errno != EINTR) {
-            status = 0;
-            break;
+            // The status is gone (SIGCHLD ignored makes the kernel discard it): whatever the
+            // output says, nothing confirms it.
+            return answer_unknown(
+                fmt::format("internal error: lost the exit status of the check process ({})",
+                            std::strerror(errno)));
         }
         if (clock::now() >= deadline) {
             return timed_out(child, timeout_seconds);
         }
         ::usleep(1000);
     }
-    if (WIFEXITED(status) && WEXITSTATUS(status) <= 3 && !output.empty()) {
-        write_all(output);
-        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) {
+        return answer_unknown(fmt::format(
+            "internal error: the check ended with killed by signal {}", WTERMSIG(status)));
     }
-    const auto how = WIFSIGNALED(status) ? fmt::format("killed by signal {}", WTERMSIG(status))
-                                         : fmt::format("exit code {}", WEXITSTATUS(status));
-    write_all(format_tool_failure(fmt::format("internal error: the check ended with {}", how)));
-    return 3;
+    const int exit_code = WEXITSTATUS(status);
+    if (const auto disagreement = answer_disagreement(output, exit_code, expected)) {
+        return answer_unknown(fmt::format("internal error: the check {}", *disagreement));
+    }
+    return write_all(output) ? exit_code : 3;
+}
+
+}  // namespace
+
+int run_supervised(unsigned timeout_seconds, ExpectedOutput expected,
+                   const std::function<int()>& check) {
+    // Whatever fails from here on (memory, above all, under a low RLIMIT_AS) is answered as
+    // UNKNOWN by this process, never left to std::terminate.
+    try {
+        std::string output;
+        output.reserve(max_relayed_bytes);  // no allocation while relaying
+        int pipe_fds[2];
+        if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+            return answer_unknown(
+                fmt::format("internal error: cannot create a pipe: {}", std::strerror(errno)));
+        }
+        linux_os::UniqueFd read_end(pipe_fds[0]);
+        linux_os::UniqueFd write_end(pipe_fds[1]);
+        const pid_t child = ::fork();
+        if (child < 0) {
+            return answer_unknown(describe_fork_failure(errno));
+        }
+        if (child == 0) {
+            read_end.reset();
+            run_child(write_end.get(), check);
+        }
+        write_end.reset();
+        if (!linux_os::drop_all_privilege()) {
+            ::kill(child, SIGKILL);
+            return answer_unknown("internal error: cannot give up privileges");
+        }
+        return supervise(child, std::move(read_end), timeout_seconds, expected, output);
+    } catch (...) {
+        constexpr std::string_view out_of_resources =
+            "PORT_OWNER UNKNOWN - internal error: the supervisor ran out of resources\n";
+        write_all(out_of_resources);
+        return 3;
+    }
 }
 
 }  // namespace port_owner

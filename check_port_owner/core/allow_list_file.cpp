@@ -5,10 +5,12 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include <fmt/format.h>
-#include <boost/program_options/detail/config_file.hpp>
 #include <boost/program_options/errors.hpp>
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/parsers.hpp>
 
 #include "core/ignore_spec.hpp"
 #include "core/input_error.hpp"
@@ -17,47 +19,21 @@
 namespace port_owner {
 namespace {
 
-// Maps a stream position back to a 1-based line number, so that every message can name its line.
-class LineIndex {
-  public:
-    explicit LineIndex(std::string_view text) : text_(text) {}
-
-    // The line that ends just before `position` (Boost's parser has consumed that line).
-    int line_before(std::istream& stream) const {
-        const auto position = stream.tellg();
-        std::size_t end = position < 0 ? text_.size() : static_cast<std::size_t>(position);
-        end = std::min(end, text_.size());
-        // The consumed line's own newline is at end - 1; count the newlines before it.
-        const auto last = end > 0 && text_[end - 1] == '\n' ? end - 1 : end;
-        return 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + last, '\n'));
-    }
-
-  private:
-    std::string_view text_;
+// One meaningful line of the file, as the INI format sees it: after cutting a `#` comment and
+// trimming blanks, `[NAME]` opens a section and `KEY = VALUE` is an option.
+struct IniLine {
+    int number = 0;
+    bool is_section = false;
+    std::string section;  // the section's name; for an option, the section it is in ("" at top)
+    std::string key;      // options only
 };
 
-// Boost's iterator reports options but not sections; a section without keys (`[tcp/22]` alone, a
-// required port that any program may hold) must still become a rule, so the sections are found
-// here, with their lines, the way Boost reads them: after cutting `#` comments.
-std::vector<std::pair<std::string, int>> find_sections(std::string_view text) {
-    std::vector<std::pair<std::string, int>> sections;
-    int line_number = 0;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const auto newline = text.find('\n', start);
-        auto line = text.substr(
-            start, newline == std::string_view::npos ? text.size() - start : newline - start);
-        ++line_number;
-        line = trim_blanks(line.substr(0, line.find('#')));
-        if (line.size() >= 2 && line.front() == '[' && line.back() == ']') {
-            sections.emplace_back(std::string(line.substr(1, line.size() - 2)), line_number);
-        }
-        if (newline == std::string_view::npos) {
-            break;
-        }
-        start = newline + 1;
+// The option name Boost gives a key: the section's name and the key joined by '.'.
+std::string boost_option_name(const std::string& section, const std::string& key) {
+    if (section.empty()) {
+        return key;
     }
-    return sections;
+    return section.back() == '.' ? section + key : section + "." + key;
 }
 
 bool parse_yes_no(std::string_view value, bool& result) {
@@ -72,50 +48,99 @@ bool parse_yes_no(std::string_view value, bool& result) {
     return false;
 }
 
+// Boost.ProgramOptions reads the INI text (parse_config_file, every option unregistered); its
+// options carry no line numbers, so a linear scan of the lines, which follows the same rules,
+// finds each option's line, the sections (Boost reports options only, and `[tcp/22]` without keys
+// is a rule too) and every line Boost would refuse, before Boost reads the text.
 class AllowListParser {
   public:
     AllowListParser(std::string_view text, std::string_view file_name)
-        : text_(text), file_name_(file_name), lines_(text) {}
+        : text_(text), file_name_(file_name) {}
 
     AllowListFile parse() {
-        for (const auto& [name, line] : find_sections(text_)) {
-            add_section(name, line);
-        }
-        std::istringstream stream{std::string(text_)};
-        namespace po = boost::program_options;
-        // The config-file iterator is the engine of po::parse_config_file; using it directly lets
-        // us ask the stream where each option ended, hence its line. It reads ahead on
-        // construction and on ++, which is where syntax errors surface.
-        std::optional<po::detail::config_file_iterator> options;
-        try {
-            options.emplace(stream, std::set<std::string>{}, true);
-        } catch (const po::error& error) {
-            fail(lines_.line_before(stream), describe_syntax_error(error));
-        }
-        const po::detail::config_file_iterator end;
-        while (*options != end) {
-            const auto& option = **options;
-            apply(option.string_key, option.value.empty() ? "" : option.value.front(),
-                  lines_.line_before(stream));
-            try {
-                ++*options;
-            } catch (const po::error& error) {
-                fail(lines_.line_before(stream), describe_syntax_error(error));
+        refuse_nul_bytes();
+        const auto lines = scan_lines();
+        const auto options = read_options();
+        std::size_t next_option = 0;
+        for (const auto& line : lines) {
+            if (line.is_section) {
+                add_section(line.section, line.number);
+                continue;
             }
+            if (next_option >= options.size() ||
+                options[next_option].string_key != boost_option_name(line.section, line.key)) {
+                throw std::logic_error(fmt::format(
+                    "{}:{}: the INI reader and the line scan disagree", file_name_, line.number));
+            }
+            const auto& values = options[next_option++].value;
+            apply(line, values.empty() ? std::string() : values.front());
+        }
+        if (next_option != options.size()) {
+            throw std::logic_error(
+                fmt::format("{}: the INI reader found more options than lines", file_name_));
         }
         return std::move(result_);
     }
 
   private:
-    [[noreturn]] void fail(int line, std::string_view problem) const {
-        throw InputError(fmt::format("{}:{}: {}", file_name_, line, problem));
+    // A NUL byte is not text; Boost would keep it inside a value, where it would cut the name a
+    // process is compared with.
+    void refuse_nul_bytes() const {
+        const auto nul = text_.find('\0');
+        if (nul != std::string_view::npos) {
+            const auto line = 1 + std::count(text_.begin(), text_.begin() + nul, '\n');
+            fail(static_cast<int>(line), "NUL byte in the line (is this a text file?)");
+        }
     }
 
-    static std::string describe_syntax_error(const boost::program_options::error& error) {
-        if (dynamic_cast<const boost::program_options::invalid_syntax*>(&error) != nullptr) {
-            return "not a 'key = value' line nor a [section]";
+    // The lines as Boost's config-file reader sees them (split at '\n', `#` to the end of the line
+    // cut, blanks trimmed), in one pass.
+    std::vector<IniLine> scan_lines() const {
+        std::vector<IniLine> lines;
+        std::string section;
+        std::string_view rest = text_;
+        int number = 0;
+        while (!rest.empty()) {
+            const auto newline = rest.find('\n');
+            auto line = rest.substr(0, newline);
+            rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
+            ++number;
+            line = trim_blanks(line.substr(0, line.find('#')));
+            if (line.empty()) {
+                continue;
+            }
+            if (line.front() == '[' && line.back() == ']' && line.size() >= 2) {
+                if (line.size() == 2) {
+                    // Refused here, before Boost reads it: its reader mishandles an empty name.
+                    fail(number, "section [] has no name: give a rule such as [tcp/80]");
+                }
+                section = std::string(line.substr(1, line.size() - 2));
+                lines.push_back({number, true, section, {}});
+                continue;
+            }
+            const auto equals = line.find('=');
+            if (equals == std::string_view::npos) {
+                fail(number, "not a 'key = value' line nor a [section]");
+            }
+            lines.push_back(
+                {number, false, section, std::string(trim_blanks(line.substr(0, equals)))});
         }
-        return "unreadable line";
+        return lines;
+    }
+
+    std::vector<boost::program_options::option> read_options() const {
+        namespace po = boost::program_options;
+        std::istringstream stream{std::string(text_)};
+        try {
+            return po::parse_config_file(stream, po::options_description(), true).options;
+        } catch (const po::error& error) {
+            // Every line Boost refuses was refused above with its line number.
+            throw InputError(fmt::format("{}: unreadable: {}", file_name_, error.what()));
+        }
+    }
+
+    [[noreturn]] void fail(int line, std::string_view problem) const {
+        throw InputError(fmt::format("{}:{}: {}", file_name_, line, problem));
     }
 
     void add_section(const std::string& name, int line) {
@@ -171,21 +196,14 @@ class AllowListParser {
         return true;
     }
 
-    void apply(const std::string& name, const std::string& value, int line) {
-        const auto dot = name.rfind('.');
-        if (dot == std::string::npos) {
-            apply_global(name, value, line);
+    void apply(const IniLine& line, const std::string& value) {
+        if (line.section.empty()) {
+            apply_global(line.key, value, line.number);
             return;
         }
-        const auto section = name.substr(0, dot);
-        const auto key = name.substr(dot + 1);
-        const auto found = section_index_.find(section);
-        if (found == section_index_.end()) {
-            // Boost joins a section and a key with '.', so a key that itself holds a dot ends up
-            // here when it is outside any section.
-            fail(line, fmt::format("unknown key '{}'", name));
-        }
-        apply_rule_key(result_.rules[found->second], section, key, value, line);
+        // Every option line after a section line is in a section that add_section() accepted.
+        const auto found = section_index_.find(line.section);
+        apply_rule_key(result_.rules[found->second], line.section, line.key, value, line.number);
     }
 
     void apply_global(const std::string& key, const std::string& value, int line) {
@@ -243,7 +261,6 @@ class AllowListParser {
 
     std::string_view text_;
     std::string_view file_name_;
-    LineIndex lines_;
     AllowListFile result_;
     std::map<std::string, std::size_t> section_index_;
     std::vector<int> section_lines_;

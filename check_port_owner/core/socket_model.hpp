@@ -13,7 +13,8 @@ enum class Transport { tcp, udp };
 
 std::string_view transport_name(Transport transport);
 
-// A listening socket as the kernel reports it: TCP in LISTEN, or a bound unconnected UDP socket.
+// A listening socket as the kernel reports it: TCP in LISTEN, or a bound UDP socket (connected or
+// not: a connected one sharing the port receives its peer's datagrams ahead of the server).
 struct Listener {
     Transport transport = Transport::tcp;
     IpAddress address;

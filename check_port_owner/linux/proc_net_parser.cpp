@@ -9,7 +9,6 @@ namespace port_owner::linux_os {
 namespace {
 
 constexpr std::string_view tcp_listen_state = "0A";
-constexpr std::string_view udp_unconnected_state = "07";
 
 // Splits off the next whitespace-separated field.
 std::string_view next_field(std::string_view& rest) {
@@ -71,7 +70,8 @@ std::optional<Listener> parse_proc_net_line(std::string_view line, Transport tra
     if (slot.empty() || slot.back() != ':' || inode.empty()) {
         return std::nullopt;
     }
-    if (state != (transport == Transport::tcp ? tcp_listen_state : udp_unconnected_state)) {
+    // Every UDP line is a bound socket, connected (01) or not (07): both hold the port.
+    if (transport == Transport::tcp ? state != tcp_listen_state : state.empty()) {
         return std::nullopt;
     }
     const auto colon = local.find(':');

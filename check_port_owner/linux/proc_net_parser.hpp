@@ -9,8 +9,9 @@
 namespace port_owner::linux_os {
 
 // Parses one line of /proc/net/{tcp,tcp6,udp,udp6}. Returns the socket when the line is a
-// listener (TCP state 0A LISTEN, UDP state 07 CLOSE), nullopt for other states, the header line
-// and malformed lines. /proc/net cannot tell IPV6_V6ONLY; `v6only_default` (the
+// listener (TCP state 0A LISTEN; UDP in any state, since a connected UDP socket holds its port as
+// much as an unconnected one), nullopt for other TCP states, the header line and malformed
+// lines. /proc/net cannot tell IPV6_V6ONLY; `v6only_default` (the
 // net.ipv6.bindv6only sysctl) is what a socket gets when its program does not set it.
 std::optional<Listener> parse_proc_net_line(std::string_view line, Transport transport,
                                             Family family, bool v6only_default);

@@ -2,13 +2,13 @@
 
 #include <fcntl.h>
 
-#include <algorithm>
 #include <cstring>
 #include <limits>
 
 #include <fmt/format.h>
 
 #include "linux/file_reading.hpp"
+#include "linux/listener_port_filter.hpp"
 #include "linux/proc_net_parser.hpp"
 
 namespace port_owner::linux_os {
@@ -36,13 +36,7 @@ std::vector<Listener> ProcNetSource::list(Transport transport, Family family,
         throw ListenerSourceError(fmt::format("cannot read {}: {}", path, std::strerror(error)));
     }
     auto listeners = parse_proc_net_table(text, transport, family, bindv6only_default());
-    if (!ports.empty()) {
-        std::erase_if(listeners, [&](const Listener& listener) {
-            return std::none_of(ports.begin(), ports.end(), [&](const PortRange& range) {
-                return range.contains(listener.port);
-            });
-        });
-    }
+    keep_listeners_on_ports(listeners, ports);
     return listeners;
 }
 

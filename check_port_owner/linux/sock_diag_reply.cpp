@@ -70,9 +70,14 @@ void append_listener(std::span<const std::uint8_t> payload, Transport transport,
 ReplyProgress parse_sock_diag_datagram(std::span<const std::uint8_t> datagram, Transport transport,
                                        std::uint32_t sequence, std::vector<Listener>& listeners) {
     ReplyProgress progress;
-    while (datagram.size() >= NLMSG_HDRLEN) {
+    while (!datagram.empty()) {
+        if (datagram.size() < NLMSG_HDRLEN) {
+            progress.malformed = true;
+            break;
+        }
         const auto header = load<nlmsghdr>(datagram);
         if (header.nlmsg_len < NLMSG_HDRLEN || header.nlmsg_len > datagram.size()) {
+            progress.malformed = true;
             break;
         }
         const auto payload = datagram.subspan(NLMSG_HDRLEN, header.nlmsg_len - NLMSG_HDRLEN);

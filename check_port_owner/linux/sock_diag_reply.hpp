@@ -10,13 +10,15 @@
 namespace port_owner::linux_os {
 
 struct ReplyProgress {
-    bool done = false;  // NLMSG_DONE seen: the dump is complete
-    int error = 0;      // errno from an NLMSG_ERROR, 0 when none
+    bool done = false;       // NLMSG_DONE seen: the dump is complete
+    int error = 0;           // errno from an NLMSG_ERROR, 0 when none
+    bool malformed = false;  // bytes that are no whole message: the dump cannot be trusted
 };
 
 // Parses one datagram of a SOCK_DIAG_BY_FAMILY dump reply and appends the sockets it describes.
-// Malformed or truncated messages are skipped, never read past the end of `datagram`. Socket user
-// names are not filled in here (they need an OS lookup).
+// Never reads past the end of `datagram`; at a message whose length does not fit (a truncated
+// datagram, say) the walk stops and the progress says `malformed`. Socket user names are not
+// filled in here (they need an OS lookup).
 ReplyProgress parse_sock_diag_datagram(std::span<const std::uint8_t> datagram, Transport transport,
                                        std::uint32_t sequence, std::vector<Listener>& listeners);
 

@@ -12,6 +12,8 @@
 namespace port_owner::linux_os {
 namespace {
 
+constexpr std::uint32_t every_state = ~0u;
+
 void append_op(std::vector<std::uint8_t>& program, std::uint8_t code, std::uint8_t yes,
                std::uint16_t no) {
     const inet_diag_bc_op op{code, yes, no};
@@ -39,7 +41,7 @@ std::vector<std::uint8_t> build_port_filter(const std::vector<PortRange>& ranges
     constexpr std::uint16_t block_size = 16;
     constexpr std::uint16_t jump_size = 4;
     std::vector<std::uint8_t> program;
-    if (ranges.empty()) {
+    if (ranges.empty() || ranges.size() > max_kernel_filter_ranges) {
         return program;
     }
     const std::size_t total = ranges.size() * block_size + (ranges.size() - 1) * jump_size;
@@ -75,8 +77,10 @@ std::vector<std::uint8_t> build_listener_dump_request(Transport transport, Famil
     inet_diag_req_v2 request{};
     request.sdiag_family = family == Family::ipv4 ? AF_INET : AF_INET6;
     request.sdiag_protocol = transport == Transport::tcp ? IPPROTO_TCP : IPPROTO_UDP;
-    // Bound, unconnected UDP sockets are in TCP_CLOSE; connected ones (clients) are ESTABLISHED.
-    request.idiag_states = transport == Transport::tcp ? (1u << TCP_LISTEN) : (1u << TCP_CLOSE);
+    // TCP: LISTEN only. UDP: every state. A bound UDP socket is unconnected (TCP_CLOSE) or
+    // connected (TCP_ESTABLISHED); a connected one that shares the port with a server
+    // (SO_REUSEADDR) receives its peer's datagrams ahead of it, so it holds the port as much.
+    request.idiag_states = transport == Transport::tcp ? (1u << TCP_LISTEN) : every_state;
 
     std::vector<std::uint8_t> message;
     message.reserve(message_length);

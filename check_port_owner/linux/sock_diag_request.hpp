@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -9,12 +10,22 @@
 
 namespace port_owner::linux_os {
 
+// The most port ranges one kernel-side filter holds. The kernel takes the bytecode in a netlink
+// attribute, whose 16-bit length caps it below 64 KiB (3276 ranges of 20 bytes), and its audit
+// (inet_diag_bc_audit) walks the program once per jump, a cost quadratic in its length; 1024
+// ranges (20 KiB) stay far inside both. More rules than that on scattered ports are unusual, and
+// then the whole table is dumped and filtered here, which costs little: the kernel lists only
+// listening TCP sockets, and UDP sockets are few.
+constexpr std::size_t max_kernel_filter_ranges = 1024;
+
 // The inet_diag bytecode that keeps only sockets whose local port lies in one of `ranges`, so the
-// kernel drops everything else before copying it to us. Empty `ranges` gives an empty program.
+// kernel drops everything else before copying it to us. Empty `ranges`, or more than
+// max_kernel_filter_ranges, give an empty program: no filter, every socket is listed.
 std::vector<std::uint8_t> build_port_filter(const std::vector<PortRange>& ranges);
 
 // A complete SOCK_DIAG_BY_FAMILY dump request (nlmsghdr + inet_diag_req_v2 [+ bytecode]) for
-// listening TCP (state LISTEN) or bound unconnected UDP (state CLOSE) of one address family.
+// listening TCP (state LISTEN) or bound UDP (every state: connected or not) of one address
+// family.
 std::vector<std::uint8_t> build_listener_dump_request(Transport transport, Family family,
                                                       const std::vector<PortRange>& ranges,
                                                       std::uint32_t sequence);

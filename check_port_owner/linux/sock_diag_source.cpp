@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "linux/listener_port_filter.hpp"
 #include "linux/sock_diag_reply.hpp"
 #include "linux/sock_diag_request.hpp"
 
@@ -22,6 +23,11 @@ int SockDiagSource::socket_fd() {
             throw ListenerSourceError(
                 fmt::format("netlink sock_diag unavailable: {}", std::strerror(errno)));
         }
+        // An error reply would otherwise carry our whole request back, larger than any buffer
+        // when the request is large. Best effort: older kernels lack it, and a truncated reply
+        // is caught below anyway.
+        const int on = 1;
+        ::setsockopt(socket_.get(), SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof(on));
     }
     return socket_.get();
 }
@@ -38,11 +44,16 @@ std::vector<Listener> SockDiagSource::list(Transport transport, Family family,
         throw ListenerSourceError(
             fmt::format("netlink sock_diag request failed: {}", std::strerror(errno)));
     }
-    // A dump datagram is at most a few pages; 64 KiB never truncates one.
+    // A dump datagram is at most a few pages; 64 KiB never truncates one. Should one be larger
+    // all the same, the reply is refused at once rather than misread.
     static std::array<std::uint8_t, 65536> buffer;
     std::vector<Listener> listeners;
     while (true) {
-        const auto received = ::recv(fd, buffer.data(), buffer.size(), 0);
+        iovec into{buffer.data(), buffer.size()};
+        msghdr message{};
+        message.msg_iov = &into;
+        message.msg_iovlen = 1;
+        const auto received = ::recvmsg(fd, &message, 0);
         if (received < 0) {
             if (errno == EINTR) {
                 continue;
@@ -53,15 +64,25 @@ std::vector<Listener> SockDiagSource::list(Transport transport, Family family,
         if (received == 0) {
             throw ListenerSourceError("netlink sock_diag reply ended early");
         }
+        if ((message.msg_flags & MSG_TRUNC) != 0) {
+            throw ListenerSourceError(fmt::format(
+                "netlink sock_diag reply to the {} dump was truncated", transport_name(transport)));
+        }
         const auto progress = parse_sock_diag_datagram(
             std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(received)),
             transport, sequence, listeners);
+        if (progress.malformed) {
+            throw ListenerSourceError(fmt::format(
+                "netlink sock_diag reply to the {} dump is malformed", transport_name(transport)));
+        }
         if (progress.error != 0) {
             throw ListenerSourceError(fmt::format("netlink sock_diag refused the {} dump: {}",
                                                   transport_name(transport),
                                                   std::strerror(progress.error)));
         }
         if (progress.done) {
+            // Without a kernel-side filter (too many ranges for one) every socket came back.
+            keep_listeners_on_ports(listeners, ports);
             return listeners;
         }
     }

@@ -11,6 +11,9 @@ Shared by run_benchmark.py and test_same_answers.py (Python 3 standard library o
   peak RSS (wait4).
 - plugin_argv(), read_plugin_output(), check_plugin_output(): the plugin's command line for the
   host's 12 rules, and what its -vv output says about holders.
+- write_large_allow_list(), allow_list_argv(): the same 12 rules as the first sections of an
+  allow-list padded to about 1 MiB (the largest file the plugin reads) with optional rules on
+  ports the host does not use, and the plugin's command line for it.
 """
 import collections
 import json
@@ -162,6 +165,42 @@ def plugin_argv(plugin, manifest, first_holder):
     if first_holder:
         argv.append("--first-holder")
     return argv
+
+
+# The plugin refuses an allow-list above 1 MiB; the benchmark's file stays just under it.
+LARGE_ALLOW_LIST_BYTES = 1024 * 1024 - 4096
+
+
+def write_large_allow_list(manifest, path, size=LARGE_ALLOW_LIST_BYTES):
+    """Writes the host's 12 rules as the first sections, then optional rules (TCP and UDP, ports
+    12000-31999, which nothing on the host listens on) with one to three allow entries each, until
+    the file is about `size` bytes. Returns (bytes, lines, sections)."""
+    chunks = []
+    for rule in manifest["rules"]:
+        label, _, allowed = rule.partition("=")
+        chunks.append("[%s]\n" % label)
+        chunks.extend("allow = %s\n" % entry for entry in allowed.split(",") if entry)
+    chunks.append("\n# padding: optional rules on ports nothing listens on\n")
+    used = sum(len(chunk) for chunk in chunks)
+    sections = len(manifest["rules"])
+    for index in range(2 * 20000):
+        port = 12000 + index // 2
+        section = "[%s/%d]\nrequired = no\n" % ("tcp" if index % 2 == 0 else "udp", port)
+        section += "".join("allow = exe:/opt/filler/bin/daemon-%d-%d\n" % (port, n)
+                           for n in range(1 + index % 3))
+        if used + len(section) > size:
+            break
+        chunks.append(section)
+        used += len(section)
+        sections += 1
+    text = "".join(chunks)
+    with open(path, "w") as out:
+        out.write(text)
+    return len(text.encode()), text.count("\n"), sections
+
+
+def allow_list_argv(plugin, path):
+    return [plugin, "-vv", "-t", "300", "-C", path]
 
 
 _RULE_LINE = re.compile(r"^(OK|WARNING|CRITICAL|UNKNOWN) ((?:tcp|udp)[46]?/\S+) ")

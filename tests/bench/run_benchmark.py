@@ -13,6 +13,8 @@ discarded):
 
     check_port_owner -vv -p RULE x12                  default: every holder of every listener
     check_port_owner -vv -p RULE x12 --first-holder   the shortcut: one holder per listener
+    check_port_owner -vv -C FILE                      the 12 rules in an allow-list of about 1 MiB
+                                                      (about 40,000 lines of optional rules after)
     ss -ltnp
     netstat -ltnp                  (skipped on large unless --slow-tools, or when absent)
     lsof -nP -iTCP -sTCP:LISTEN    (likewise)
@@ -25,11 +27,13 @@ and in the default mode every holder found. Exit status 1 if any run failed that
 failed; nothing here asserts a time.
 """
 import argparse
+import atexit
 import json
 import os
 import shutil
 import statistics
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_host  # noqa: E402
@@ -58,11 +62,15 @@ def parse_arguments():
     return arguments
 
 
-def tools_for(arguments, manifest):
+LARGE_ALLOW_LIST_TOOL = "check_port_owner -C 1 MiB allow-list"
+
+
+def tools_for(arguments, manifest, allow_list):
     tools = [
         ("check_port_owner", bench_host.plugin_argv(arguments.plugin, manifest, False)),
         ("check_port_owner --first-holder", bench_host.plugin_argv(arguments.plugin, manifest,
                                                                    True)),
+        (LARGE_ALLOW_LIST_TOOL, bench_host.allow_list_argv(arguments.plugin, allow_list)),
     ]
     skipped = []
     candidates = [("ss -ltnp", ["ss", "-ltnp"], False),
@@ -117,10 +125,16 @@ def main():
             ", ".join("%s %.0f%%" % (s["name"], 100 * s["pid_rank"])
                       for s in manifest["services"]),
             "" if manifest["pids_increasing"] else " (pids wrapped while the host was built)"))
-        tools, skipped = tools_for(arguments, manifest)
+        allow_list_dir = tempfile.mkdtemp(prefix="port_owner_bench.")
+        atexit.register(shutil.rmtree, allow_list_dir, True)
+        allow_list = os.path.join(allow_list_dir, "allow-list.ini")
+        size, lines, sections = bench_host.write_large_allow_list(manifest, allow_list)
+        tools, skipped = tools_for(arguments, manifest, allow_list)
         if skipped:
             print("skipped: %s" % "; ".join(skipped))
         print("rules: %s" % " ".join("-p %s" % r for r in manifest["rules"]), flush=True)
+        print("allow-list for %s: %d bytes, %d lines, %d sections" % (
+            LARGE_ALLOW_LIST_TOOL, size, lines, sections), flush=True)
 
         times = {name: [] for name, _ in tools}
         rss = {name: [] for name, _ in tools}

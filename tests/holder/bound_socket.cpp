@@ -35,7 +35,7 @@ int open_bound_socket(const SocketSpec& spec) {
         fail(socket_fd, "socket()", spec);
 
     // Like every real server: a restarted test server must not wait for TIME_WAIT to pass.
-    if (spec.transport == Transport::tcp) {
+    if (spec.transport == Transport::tcp || spec.reuseaddr) {
         enable(socket_fd, SOL_SOCKET, SO_REUSEADDR, "setsockopt(SO_REUSEADDR)", spec);
     }
     if (spec.reuseport) {
@@ -54,6 +54,10 @@ int open_bound_socket(const SocketSpec& spec) {
     }
     if (spec.transport == Transport::tcp && listen(socket_fd, SOMAXCONN) != 0) {
         fail(socket_fd, "listen()", spec);
+    }
+    if (spec.peer && connect(socket_fd, reinterpret_cast<const sockaddr*>(&*spec.peer),
+                             spec.address_length) != 0) {
+        fail(socket_fd, "connect()", spec);
     }
     return socket_fd;
 }

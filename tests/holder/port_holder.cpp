@@ -5,10 +5,14 @@
 //
 //   --socket PROTO/ADDR:PORT[,OPTION]...   repeatable; opened in the order given
 //       PROTO   tcp4, tcp6, udp4 or udp6. TCP sockets get SO_REUSEADDR and listen();
-//               UDP sockets are only bound.
+//               UDP sockets are only bound (and connected with connect=).
 //       ADDR    IPv4 dotted quad, or an IPv6 address in brackets: [::], [::1],
 //               [::ffff:127.0.0.1] (the last needs v6only=off).
 //       OPTION  reuseport     set SO_REUSEPORT, to join a port another process holds
+//               reuseaddr     set SO_REUSEADDR on a UDP socket (TCP always has it): several
+//                             UDP sockets that all set it may bind the same address and port
+//               connect=ADDR:PORT   UDP only: connect() to that peer after bind; the peer's
+//                             datagrams then reach this socket ahead of an unconnected one
 //               v6only=on     set IPV6_V6ONLY (v6 sockets only)
 //               v6only=off    clear IPV6_V6ONLY: a dual-stack socket
 //               Without v6only=..., the kernel default (net.ipv6.bindv6only) applies.

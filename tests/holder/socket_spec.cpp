@@ -73,10 +73,11 @@ std::pair<std::string_view, std::string_view> split_address_and_port(std::string
     return {endpoint.substr(0, colon), endpoint.substr(colon + 1)};
 }
 
-void fill_address(SocketSpec& socket, std::string_view address, in_port_t port,
-                  std::string_view spec) {
+// Fills `target` (of the family already in target.ss_family) and returns its length.
+socklen_t fill_address(sockaddr_storage& target, std::string_view address, in_port_t port,
+                       std::string_view spec) {
     const std::string address_text(address);
-    if (socket.address.ss_family == AF_INET) {
+    if (target.ss_family == AF_INET) {
         sockaddr_in v4{};
         v4.sin_family = AF_INET;
         v4.sin_port = port;
@@ -84,24 +85,40 @@ void fill_address(SocketSpec& socket, std::string_view address, in_port_t port,
             throw std::invalid_argument(
                 fmt::format("socket '{}': '{}' is not an IPv4 address", spec, address));
         }
-        std::memcpy(&socket.address, &v4, sizeof v4);
-        socket.address_length = sizeof v4;
-    } else {
-        sockaddr_in6 v6{};
-        v6.sin6_family = AF_INET6;
-        v6.sin6_port = port;
-        if (inet_pton(AF_INET6, address_text.c_str(), &v6.sin6_addr) != 1) {
-            throw std::invalid_argument(
-                fmt::format("socket '{}': '{}' is not an IPv6 address", spec, address));
-        }
-        std::memcpy(&socket.address, &v6, sizeof v6);
-        socket.address_length = sizeof v6;
+        std::memcpy(&target, &v4, sizeof v4);
+        return sizeof v4;
     }
+    sockaddr_in6 v6{};
+    v6.sin6_family = AF_INET6;
+    v6.sin6_port = port;
+    if (inet_pton(AF_INET6, address_text.c_str(), &v6.sin6_addr) != 1) {
+        throw std::invalid_argument(
+            fmt::format("socket '{}': '{}' is not an IPv6 address", spec, address));
+    }
+    std::memcpy(&target, &v6, sizeof v6);
+    return sizeof v6;
 }
 
 void apply_option(SocketSpec& socket, std::string_view option, std::string_view spec) {
     if (option == "reuseport") {
         socket.reuseport = true;
+        return;
+    }
+    if (option == "reuseaddr") {
+        socket.reuseaddr = true;
+        return;
+    }
+    if (option.starts_with("connect=")) {
+        if (socket.transport != Transport::udp) {
+            throw std::invalid_argument(
+                fmt::format("socket '{}': connect= applies to udp4 and udp6 sockets only", spec));
+        }
+        sockaddr_storage peer{};
+        peer.ss_family = socket.address.ss_family;
+        const auto [address, port] =
+            split_address_and_port(option.substr(sizeof "connect=" - 1), peer.ss_family, spec);
+        fill_address(peer, address, parse_port(port, spec), spec);
+        socket.peer = peer;
         return;
     }
     if (option == "v6only=on" || option == "v6only=off") {
@@ -112,8 +129,10 @@ void apply_option(SocketSpec& socket, std::string_view option, std::string_view 
         socket.v6only = option == "v6only=on";
         return;
     }
-    throw std::invalid_argument(fmt::format(
-        "socket '{}': option '{}' is not reuseport, v6only=on or v6only=off", spec, option));
+    throw std::invalid_argument(
+        fmt::format("socket '{}': option '{}' is not reuseport, reuseaddr, v6only=on, v6only=off "
+                    "or connect=ADDR:PORT",
+                    spec, option));
 }
 
 }  // namespace
@@ -132,7 +151,7 @@ SocketSpec parse_socket_spec(std::string_view text) {
     socket.address.ss_family = static_cast<sa_family_t>(protocol.family);
 
     const auto [address, port] = split_address_and_port(fields.front(), protocol.family, text);
-    fill_address(socket, address, parse_port(port, text), text);
+    socket.address_length = fill_address(socket.address, address, parse_port(port, text), text);
     for (std::size_t i = 1; i < fields.size(); ++i) {
         apply_option(socket, fields[i], text);
     }

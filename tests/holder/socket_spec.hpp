@@ -13,7 +13,9 @@ enum class Transport { tcp, udp };
 // One socket the holder must open, as written on the command line:
 //   PROTO/ADDR:PORT[,OPTION]...
 // PROTO is tcp4, tcp6, udp4 or udp6; an IPv6 ADDR is written in brackets ([::], [::1],
-// [::ffff:127.0.0.1]); OPTION is `reuseport`, `v6only=on` or `v6only=off` (v6 sockets only).
+// [::ffff:127.0.0.1]); OPTION is `reuseport`, `reuseaddr`, `v6only=on` or `v6only=off` (v6
+// sockets only), or `connect=ADDR:PORT` (UDP only; ADDR of the socket's own family, IPv6 in
+// brackets).
 struct SocketSpec {
     Transport transport = Transport::tcp;
     sockaddr_storage address{};  // a sockaddr_in or sockaddr_in6, port included
@@ -21,6 +23,11 @@ struct SocketSpec {
     // Unset means the kernel default (net.ipv6.bindv6only) applies.
     std::optional<bool> v6only;
     bool reuseport = false;
+    // SO_REUSEADDR. TCP sockets always get it; for UDP it lets several sockets bind one port.
+    bool reuseaddr = false;
+    // UDP only: after bind, connect() to this peer. The kernel then delivers the peer's datagrams
+    // to this socket ahead of an unconnected one bound to the same port.
+    std::optional<sockaddr_storage> peer;
     std::string text;  // as written, so that error messages quote the user's words
 
     int family() const { return address.ss_family; }

@@ -15,12 +15,17 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
 
 namespace integration {
 namespace {
@@ -172,6 +177,37 @@ TEST_F(PortHolder, ReuseportLetsASecondHolderJoinThePort) {
         start_holder({.executable_name = "intruder", .sockets = {"tcp4/0.0.0.0:8080,reuseport"}}));
 }
 
+// The /proc/net/udp lines of sockets bound to `port` (hex in the file), without the slot number.
+std::vector<std::string> proc_net_udp_lines_on(in_port_t port) {
+    std::ifstream table("/proc/net/udp");
+    std::vector<std::string> lines;
+    const std::string local_port = fmt::format(":{:04X} ", port);
+    for (std::string line; std::getline(table, line);) {
+        const auto colon = line.find(": ");
+        if (colon != std::string::npos && line.find(local_port, colon) == colon + 10)
+            lines.push_back(line.substr(colon + 2));
+    }
+    return lines;
+}
+
+TEST_F(PortHolder, ConnectedUdpSocketSharesTheServersPort) {
+    auto server = start_holder(
+        {.executable_name = "avahi-daemon", .sockets = {"udp4/127.0.0.1:5353,reuseaddr"}});
+    auto intruder =
+        start_holder({.executable_name = "evil",
+                      .sockets = {"udp4/127.0.0.1:5353,reuseaddr,connect=127.0.0.1:9"}});
+
+    // local 127.0.0.1:5353; remote 0.0.0.0:0 and state 07 (unconnected), or 127.0.0.1:9 and
+    // state 01 (connected).
+    const auto lines = proc_net_udp_lines_on(5353);
+    ASSERT_EQ(lines.size(), 2u) << fmt::format("{}", fmt::join(lines, "\n"));
+    std::vector<std::string> remote_and_state;
+    for (const auto& line : lines)
+        remote_and_state.push_back(line.substr(14, 16));
+    std::sort(remote_and_state.begin(), remote_and_state.end());
+    EXPECT_EQ(remote_and_state, (std::vector<std::string>{"00000000:0000 07", "0100007F:0009 01"}));
+}
+
 TEST(PortHolderArguments, BadArgumentsExitTwoWithAMessage) {
     const std::vector<std::vector<std::string>> bad_command_lines{
         {},
@@ -179,6 +215,8 @@ TEST(PortHolderArguments, BadArgumentsExitTwoWithAMessage) {
         {"--socket", "sctp/0.0.0.0:80"},
         {"--socket", "tcp6/::1:80"},
         {"--socket", "tcp4/0.0.0.0:80,v6only=on"},
+        {"--socket", "tcp4/127.0.0.1:80,connect=127.0.0.1:9"},
+        {"--socket", "udp4/127.0.0.1:53,connect=[::1]:9"},
         {"--socket", "tcp4/0.0.0.0:80", "--workers", "many"},
         {"--socket", "tcp4/0.0.0.0:80", "--frobnicate"},
         {"--socket", "tcp4/0.0.0.0:80", "--ready-fd", "1", "--ready-file", "/tmp/x"},

@@ -203,6 +203,31 @@ TEST(AllowListFile, LastLineWithoutNewline) {
     EXPECT_EQ(allow_texts(file.rules[0]), (std::vector<std::string>{"nginx"}));
 }
 
+TEST(AllowListFile, EightyThousandLinesKeepTheirLineNumbers) {
+    // 1,000 sections of 80 lines: parsing must be linear (line numbers were once recounted from the
+    // start of the file for every option), and every section keeps its own line.
+    std::string text;
+    for (int rule = 1; rule <= 1000; ++rule) {
+        text += "[tcp/" + std::to_string(rule) + "]\n";
+        for (int entry = 0; entry < 79; ++entry) {
+            text += "allow = d" + std::to_string(entry) + "\n";
+        }
+    }
+    const auto file = parse_allow_list(text, file_name);
+    ASSERT_EQ(file.rules.size(), 1000u);
+    EXPECT_EQ(file.rules[0].origin, std::string(file_name) + ":1");
+    EXPECT_EQ(file.rules[999].origin, std::string(file_name) + ":79921");
+    EXPECT_EQ(file.rules[999].allow.size(), 79u);
+
+    try {
+        parse_allow_list(text + "alow = x\n", file_name);
+        FAIL() << "accepted a misspelt key";
+    } catch (const InputError& error) {
+        EXPECT_EQ(std::string(error.what()).rfind(std::string(file_name) + ":80001: ", 0), 0u)
+            << error.what();
+    }
+}
+
 // ---- Errors: `FILE:LINE: problem`, with the right line.
 
 struct ErrorCase {
@@ -282,6 +307,14 @@ INSTANTIATE_TEST_SUITE_P(
                   "# c\n[tcp/80] # web\nallow = nginx # ok\n"
                   "bogus = 1 # not ok\n",
                   4, "bogus"},
+        ErrorCase{"nul_byte_in_a_value", std::string("[tcp/80]\nallow = ng\0inx\n", 24), 2,
+                  "NUL byte"},
+        ErrorCase{"nul_byte_in_a_comment", std::string("# a\0b\n[tcp/80]\n", 15), 1, "NUL byte"},
+        ErrorCase{"nul_byte_is_reported_before_other_errors",
+                  std::string("[tcp/80]\ngarbage\n\n\0\n", 20), 4, "NUL byte"},
+        ErrorCase{"empty_section_name", "[tcp/80]\n[]\nallow = x\n", 2, "[]"},
+        ErrorCase{"dotted_key_in_section", "[tcp/80]\nallow.x = 1\n", 2, "allow.x"},
+        ErrorCase{"crlf_line_endings", "[tcp/80]\r\nallow = nginx\r\nbogus = 1\r\n", 3, "bogus"},
         ErrorCase{"error_deep_in_file",
                   "[tcp/1]\n[tcp/2]\n[tcp/3]\n[tcp/4]\n[tcp/5]\n[tcp/6]\n[tcp/7]\n[tcp/8]\n"
                   "[tcp/9]\n[tcp/10]\nallow = ok\nallow = fine\nallow = x:y\n",

@@ -134,6 +134,13 @@ TEST_F(ProcNetParser, UdpUnconnectedLines) {
                     Transport::udp, {"2001:db8::1234:5678", 547, 59283, 0, Family::ipv6});
 }
 
+// A connected UDP socket (state 01) holds its local port as much as an unconnected one: with
+// SO_REUSEADDR it takes its peer's datagrams ahead of the server.
+TEST_F(ProcNetParser, UdpConnectedLineIsAListenerToo) {
+    expect_listener(parse_proc_net_line(line_of(udp_file, 1), Transport::udp, Family::ipv4, false),
+                    Transport::udp, {"127.0.0.1", 0xA7E1, 59241, 0, Family::ipv4});
+}
+
 TEST_F(ProcNetParser, HeaderAndNonListenStatesAreSkipped) {
     for (const auto& [file, transport, family] :
          {std::tuple{tcp_file, Transport::tcp, Family::ipv4},
@@ -145,13 +152,10 @@ TEST_F(ProcNetParser, HeaderAndNonListenStatesAreSkipped) {
     // Established TCP connections (state 01), both ends.
     EXPECT_FALSE(parse_proc_net_line(line_of(tcp_file, 3), Transport::tcp, Family::ipv4, false));
     EXPECT_FALSE(parse_proc_net_line(line_of(tcp_file, 4), Transport::tcp, Family::ipv4, false));
-    // A connected UDP socket (state 01) is a client, not a listener.
-    EXPECT_FALSE(parse_proc_net_line(line_of(udp_file, 1), Transport::udp, Family::ipv4, false));
-    // A TCP line in state 07 (CLOSE) is not a listener; a UDP line in 0A is not either.
+    // A TCP line in state 07 (CLOSE) is not a listener.
     auto closed = line_of(tcp_file, 1);
     closed.replace(closed.find(" 0A "), 4, " 07 ");
     EXPECT_FALSE(parse_proc_net_line(closed, Transport::tcp, Family::ipv4, false));
-    EXPECT_FALSE(parse_proc_net_line(line_of(tcp_file, 1), Transport::udp, Family::ipv4, false));
 }
 
 TEST_F(ProcNetParser, MalformedLinesAreSkipped) {
@@ -201,9 +205,11 @@ TEST_F(ProcNetParser, WholeTables) {
     EXPECT_EQ(tcp6[2].port, 8084);
     EXPECT_EQ(tcp6[3].port, 8443);
 
+    // The connected socket first, as the kernel lists it, then the unconnected one.
     const auto udp = parse_proc_net_table(udp_file, Transport::udp, Family::ipv4, false);
-    ASSERT_EQ(udp.size(), 1u);
-    EXPECT_EQ(udp[0].port, 5353);
+    ASSERT_EQ(udp.size(), 2u);
+    EXPECT_EQ(udp[0].port, 0xA7E1);
+    EXPECT_EQ(udp[1].port, 5353);
 
     const auto udp6 = parse_proc_net_table(udp6_file, Transport::udp, Family::ipv6, false);
     ASSERT_EQ(udp6.size(), 2u);

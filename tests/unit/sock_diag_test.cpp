@@ -440,6 +440,23 @@ TEST(SockDiagReply, EveryTruncationParsesOnlyWholeMessages) {
     }
 }
 
+TEST(SockDiagReply, DatagramCutInsideAMessageIsMalformed) {
+    ReplyProgress progress;
+    parse(tcp4_reply_0, Transport::tcp, 101, &progress);
+    EXPECT_FALSE(progress.malformed);
+    parse(std::span<const std::uint8_t>(tcp4_reply_0).subspan(0, 0), Transport::tcp, 101,
+          &progress);
+    EXPECT_FALSE(progress.malformed);
+    for (const std::size_t size : {std::size_t{1}, std::size_t{NLMSG_HDRLEN - 1},
+                                   std::size_t{NLMSG_HDRLEN}, sizeof(tcp4_reply_0) - 1}) {
+        SCOPED_TRACE(size);
+        parse(std::span<const std::uint8_t>(tcp4_reply_0).subspan(0, size), Transport::tcp, 101,
+              &progress);
+        EXPECT_TRUE(progress.malformed);
+        EXPECT_FALSE(progress.done);
+    }
+}
+
 TEST(SockDiagReply, GarbageNeverYieldsMoreThanFits) {
     std::mt19937 random(7);  // fixed seed
     std::uniform_int_distribution<int> byte(0, 255);
@@ -648,6 +665,42 @@ TEST(PortFilter, KernelRulesAcceptItAndItKeepsExactlyThePortsInRange) {
     }
 }
 
+// Scattered single ports 2, 4, 6, ...: no two merge.
+std::vector<PortRange> scattered_ranges(std::size_t count) {
+    std::vector<PortRange> ranges;
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto port = static_cast<std::uint16_t>(2 * (i + 1));
+        ranges.push_back({port, port});
+    }
+    return ranges;
+}
+
+TEST(PortFilter, TheLargestProgramFitsTheKernelsLimits) {
+    const auto ranges = scattered_ranges(max_kernel_filter_ranges);
+    const auto program = build_port_filter(ranges);
+    ASSERT_FALSE(program.empty());
+    // INET_DIAG_REQ_BYTECODE is an nlattr: its 16-bit length counts the header too.
+    EXPECT_LE(NLA_HDRLEN + program.size(), 0xffffu);
+    EXPECT_TRUE(kernel_audit_accepts(program));
+    for (const std::uint16_t port : {1, 2, 3, 1024, 2047, 2048, 2049, 65535}) {
+        EXPECT_EQ(kernel_run_accepts(program, port), port % 2 == 0 && port <= 2048) << port;
+    }
+}
+
+TEST(PortFilter, MoreRangesThanOneProgramHoldsGiveNoFilter) {
+    for (const std::size_t count :
+         {max_kernel_filter_ranges + 1, std::size_t{3277}, std::size_t{10000}}) {
+        SCOPED_TRACE(count);
+        const auto ranges = scattered_ranges(count);
+        EXPECT_TRUE(build_port_filter(ranges).empty());
+        const auto message = build_listener_dump_request(Transport::tcp, Family::ipv4, ranges, 1);
+        EXPECT_EQ(message.size(), NLMSG_LENGTH(sizeof(inet_diag_req_v2)));
+        nlmsghdr header;
+        std::memcpy(&header, message.data(), sizeof(header));
+        EXPECT_EQ(header.nlmsg_len, message.size());
+    }
+}
+
 TEST(PortFilter, TheModelAuditRejectsTheRecordedBadProgram) {
     // The program the kernel answered with EINVAL (bad_bytecode_reply_0): the same check here.
     auto program = build_port_filter({{80, 80}});
@@ -666,8 +719,9 @@ TEST(DumpRequest, HeaderAndRequest) {
     const Case cases[] = {
         {Transport::tcp, Family::ipv4, AF_INET, IPPROTO_TCP, 1u << TCP_LISTEN},
         {Transport::tcp, Family::ipv6, AF_INET6, IPPROTO_TCP, 1u << TCP_LISTEN},
-        {Transport::udp, Family::ipv4, AF_INET, IPPROTO_UDP, 1u << TCP_CLOSE},
-        {Transport::udp, Family::ipv6, AF_INET6, IPPROTO_UDP, 1u << TCP_CLOSE},
+        // UDP: every state, connected (ESTABLISHED) or not (CLOSE).
+        {Transport::udp, Family::ipv4, AF_INET, IPPROTO_UDP, ~0u},
+        {Transport::udp, Family::ipv6, AF_INET6, IPPROTO_UDP, ~0u},
     };
     for (const auto& c : cases) {
         for (const auto& ranges : std::vector<std::vector<PortRange>>{
@@ -710,8 +764,14 @@ TEST(DumpRequest, HeaderAndRequest) {
 TEST(DumpRequest, SameBytesAsTheRequestTheKernelAccepted) {
     const auto message = build_listener_dump_request(Transport::udp, Family::ipv4,
                                                      {{53, 53}, {5353, 5354}, {6000, 6010}}, 104);
-    EXPECT_EQ(message, std::vector<std::uint8_t>(std::begin(request_udp4_three_ranges),
-                                                 std::end(request_udp4_three_ranges)));
+    // Recorded when UDP dumps asked for state CLOSE only; they now ask for every state (the
+    // integration tests run such requests), the rest is unchanged.
+    std::vector<std::uint8_t> expected(std::begin(request_udp4_three_ranges),
+                                       std::end(request_udp4_three_ranges));
+    const std::uint32_t every_state = ~0u;
+    std::memcpy(expected.data() + NLMSG_HDRLEN + offsetof(inet_diag_req_v2, idiag_states),
+                &every_state, sizeof(every_state));
+    EXPECT_EQ(message, expected);
 }
 
 }  // namespace

@@ -36,10 +36,29 @@ void install_descriptor(int source, int target) {
     _exit(127);
 }
 
+// The inherited state of ChildOptions, in the child; false (errno set) when a step failed.
+bool hand_over_oddities(const ChildOptions& options, const sigset_t& blocked) {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    for (const int signal_number : options.ignored_signals) {
+        if (sigaction(signal_number, &ignore, nullptr) != 0)
+            return false;
+    }
+    for (const int fd : options.closed_descriptors)
+        close(fd);
+    for (const auto& limit : options.resource_limits) {
+        const rlimit value{limit.soft, limit.hard};
+        if (setrlimit(limit.resource, &value) != 0)
+            return false;
+    }
+    return sigprocmask(SIG_BLOCK, &blocked, nullptr) == 0;
+}
+
 [[noreturn]] void exec_in_child(const char* executable, char* const* argv, char* const* envp,
                                 const ChildDescriptors& descriptors, bool die_with_parent,
-                                const std::optional<ChildIdentity>& run_as, pid_t parent,
+                                const ChildOptions& options, const sigset_t& blocked, pid_t parent,
                                 int exec_error_fd) {
+    const auto& run_as = options.run_as;
     // Before PR_SET_PDEATHSIG: a change of credentials clears the parent-death signal.
     if (run_as) {
         if (setgroups(0, nullptr) != 0 || setresgid(run_as->gid, run_as->gid, run_as->gid) != 0 ||
@@ -63,6 +82,8 @@ void install_descriptor(int source, int target) {
     // Whatever else is open (the parent's pipes, other tests' files) must not reach the child.
     // Close-on-exec rather than close: exec_error_fd must survive until execv.
     close_range(first_private_fd, ~0U, CLOSE_RANGE_CLOEXEC);
+    if (!hand_over_oddities(options, blocked))
+        fail_in_child(exec_error_fd);
 
     execve(executable, argv, envp);
     fail_in_child(exec_error_fd);
@@ -103,6 +124,11 @@ pid_t spawn_child(const std::filesystem::path& executable,
         envp.push_back(variable.data());
     envp.push_back(nullptr);
 
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    for (const int signal_number : options.blocked_signals)
+        sigaddset(&blocked, signal_number);
+
     // Tells the parent why execv failed; end of file without data means it succeeded.
     Pipe exec_error = make_pipe();
     const pid_t parent = getpid();
@@ -111,7 +137,7 @@ pid_t spawn_child(const std::filesystem::path& executable,
         throw std::system_error(errno, std::generic_category(), "fork()");
     if (pid == 0) {
         exec_in_child(executable_text.c_str(), argv.data(), envp.data(), descriptors,
-                      die_with_parent, options.run_as, parent, exec_error.write_end.get());
+                      die_with_parent, options, blocked, parent, exec_error.write_end.get());
     }
     exec_error.write_end.reset();
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -27,11 +28,25 @@ struct ChildIdentity {
     gid_t gid;
 };
 
+// A resource limit to set in the child (setrlimit), e.g. {RLIMIT_NOFILE, 8, 8}.
+struct ResourceLimit {
+    int resource;
+    rlim_t soft;
+    rlim_t hard;
+};
+
 // How to start the child, beyond its descriptors. The default inherits everything.
 struct ChildOptions {
     std::optional<ChildIdentity> run_as{};
     // Changes to the inherited environment: NAME -> value, or NAME -> nullopt to remove NAME.
     std::map<std::string, std::optional<std::string>> environment{};
+    // What a scheduler may hand over besides that, applied in the child just before exec (after
+    // run_as, so that a low RLIMIT_NPROC does not stop the change of user): signals left ignored
+    // (SIG_IGN survives exec) or blocked, standard descriptors left closed, resource limits.
+    std::vector<int> ignored_signals{};
+    std::vector<int> blocked_signals{};
+    std::vector<int> closed_descriptors{};
+    std::vector<ResourceLimit> resource_limits{};
 };
 
 // fork + execv, no shell: runs `executable` with argv = [executable, arguments...].

@@ -105,7 +105,15 @@ class AllowListParser {
             auto line = rest.substr(0, newline);
             rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
             ++number;
-            line = trim_blanks(line.substr(0, line.find('#')));
+            const auto comment = line.find('#');
+            if (comment != std::string_view::npos &&
+                line.substr(0, comment).find("cmdline:") != std::string_view::npos) {
+                // Cut there, the regex would quietly match more than written.
+                fail(number,
+                     "'#' after cmdline: starts a comment and would cut the regular expression: "
+                     "write '#' as \\x23, and put a comment on a line of its own");
+            }
+            line = trim_blanks(line.substr(0, comment));
             if (line.empty()) {
                 continue;
             }

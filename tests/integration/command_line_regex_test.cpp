@@ -72,7 +72,8 @@ TEST_F(CommandLineRegex, HashIsWrittenAsHexInTheAllowListFile) {
     auto server = start_on_port_8000("server", "--id=#42, --name=x");
     const auto allow_list = write_allow_list(
         "[tcp/8000]\n"
-        "allow = cmdline:--id=\\x23[0-9]+, --name=  # the id is the instance\n");
+        "# the id is the instance\n"
+        "allow = cmdline:--id=\\x23[0-9]+, --name=\n");
 
     const ProgramRun run = run_plugin({"-C", allow_list.string()});
 

@@ -115,7 +115,8 @@ TEST(AllowListFile, CommandLineRegexTakesTheRestOfTheLine) {
     const auto file = parse_allow_list(
         "[tcp/8000]\n"
         "allow = exe:/usr/bin/python3+cmdline:^gunicorn: (master|worker) \\[a{1,3}\\]\n"
-        "allow = cmdline:--id=\\x23[0-9]+, --name=.+  # a comment\n",
+        "# a comment on a line of its own\n"
+        "allow = cmdline:--id=\\x23[0-9]+, --name=.+\n",
         file_name);
     ASSERT_EQ(file.rules.size(), 1u);
     const auto& allow = file.rules[0].allow;
@@ -129,6 +130,24 @@ TEST(AllowListFile, CommandLineRegexTakesTheRestOfTheLine) {
     EXPECT_EQ(allow[1].match(holder), MatchKind::matched);
     holder.command_line = "app --id=42, --name=x";
     EXPECT_EQ(allow[1].match(holder), MatchKind::no_match);
+}
+
+// A '#' after cmdline: would cut the regex into a wider one: refused, with the remedy.
+TEST(AllowListFile, HashAfterCommandLineIsRefused) {
+    for (const char* line : {"allow = cmdline:a#b\n", "allow = cmdline:^app  # the app\n",
+                             "allow = exe:/usr/bin/x+cmdline:--id=#1\n"}) {
+        SCOPED_TRACE(line);
+        try {
+            parse_allow_list(std::string("[tcp/80]\n") + line, file_name);
+            ADD_FAILURE() << "accepted";
+        } catch (const InputError& error) {
+            const std::string message = error.what();
+            EXPECT_TRUE(message.starts_with(std::string(file_name) + ":2: ")) << message;
+            EXPECT_NE(message.find("\\x23"), std::string::npos) << message;
+        }
+    }
+    // A comment after other entries is still a comment.
+    EXPECT_NO_THROW(parse_allow_list("[tcp/80]\nallow = nginx  # the web server\n", file_name));
 }
 
 TEST(AllowListFile, RequiredValues) {

@@ -26,21 +26,16 @@
 #include "linux/inherited_state.hpp"
 #include "linux/linux_inventory.hpp"
 #include "linux/privilege.hpp"
+#include "linux/write_all.hpp"
 
 namespace {
 
 using namespace port_owner;
 
-// The whole output in one write() call sequence, no stdio buffer in between.
+// The whole output in one write() call sequence, no stdio buffer in between. Whether it could be
+// written is the supervisor's to judge: it relays this process's output.
 void print(const std::string& text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const auto written = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
-        if (written <= 0) {
-            return;
-        }
-        done += static_cast<std::size_t>(written);
-    }
+    linux_os::write_all(STDOUT_FILENO, text);
 }
 
 #ifdef PORT_OWNER_FAULT_INJECTION
@@ -125,9 +120,8 @@ int check(const CommandLine& command_line) {
 // Options read from --extra-opts files end up in error messages ("unrecognised option
 // '--KEY=VALUE'", "invalid port 'VALUE'"). With privilege the files might not be the caller's to
 // read, so the details are withheld and only the files are named.
-std::vector<std::string> files_to_withhold;
-
-std::string describe_input_error(const InputError& error) {
+std::string describe_input_error(const InputError& error,
+                                 const std::vector<std::string>& files_to_withhold) {
     if (files_to_withhold.empty()) {
         return error.what();
     }
@@ -140,11 +134,11 @@ std::string describe_input_error(const InputError& error) {
 // Every failure of the tool itself is UNKNOWN with one line on stdout; stderr stays empty
 // because Icinga 2 would mix it into the output.
 template <typename Action>
-int answering_failures(Action&& action) {
+int answering_failures(Action&& action, const std::vector<std::string>& files_to_withhold) {
     try {
         return action();
     } catch (const InputError& error) {
-        print(format_tool_failure(describe_input_error(error)));
+        print(format_tool_failure(describe_input_error(error, files_to_withhold)));
     } catch (const InventoryError& error) {
         print(format_tool_failure(fmt::format("cannot list listeners: {}", error.what())));
     } catch (const std::exception& error) {
@@ -152,7 +146,7 @@ int answering_failures(Action&& action) {
     } catch (...) {
         print(format_tool_failure("internal error"));
     }
-    return 3;
+    return exit_code(State::unknown);
 }
 
 int run(int argc, char** argv) {
@@ -161,37 +155,42 @@ int run(int argc, char** argv) {
     if (!keep_inherited_signals()) {
         linux_os::reset_signals();
     }
-    const auto limit_problem = linux_os::raise_resource_limits();
+    // Answered before anything else runs: with too small a stack even parsing the options (Boost)
+    // could overflow it.
+    if (const auto limit_problem = linux_os::raise_resource_limits()) {
+        print(format_tool_failure(*limit_problem));
+        return exit_code(State::unknown);
+    }
 
     CommandLine command_line;
-    const int parse_result = answering_failures([&] {
-        const auto expanded = expand_extra_opts(argc, argv);
-        if (linux_os::caller_is_less_privileged()) {
-            files_to_withhold = expanded.files;
-        }
-        const auto& arguments = expanded.arguments;
-        command_line =
-            parse_command_line(std::vector<std::string>(arguments.begin() + 1, arguments.end()));
-        return 0;
-    });
+    std::vector<std::string> files_to_withhold;
+    const int parse_result = answering_failures(
+        [&] {
+            const auto expanded = expand_extra_opts(argc, argv);
+            if (linux_os::caller_is_less_privileged()) {
+                files_to_withhold = expanded.files;
+            }
+            const auto& arguments = expanded.arguments;
+            command_line = parse_command_line(
+                std::vector<std::string>(arguments.begin() + 1, arguments.end()));
+            return 0;
+        },
+        files_to_withhold);
     if (parse_result != 0) {
         return parse_result;
     }
     if (command_line.help) {
         print(help_text());
-        return 3;
+        return exit_code(State::unknown);
     }
     if (command_line.version) {
         print(fmt::format("check_port_owner v{}\n", CHECK_PORT_OWNER_VERSION));
-        return 3;
+        return exit_code(State::unknown);
     }
-    if (limit_problem) {
-        print(format_tool_failure(*limit_problem));
-        return 3;
-    }
-    return run_supervised(command_line.timeout_seconds,
-                          command_line.learn ? ExpectedOutput::allow_list : ExpectedOutput::report,
-                          [&] { return answering_failures([&] { return check(command_line); }); });
+    return run_supervised(
+        command_line.timeout_seconds,
+        command_line.learn ? ExpectedOutput::allow_list : ExpectedOutput::report,
+        [&] { return answering_failures([&] { return check(command_line); }, files_to_withhold); });
 }
 
 }  // namespace
@@ -204,6 +203,6 @@ int main(int argc, char** argv) {
         constexpr std::string_view last_resort = "PORT_OWNER UNKNOWN - internal error\n";
         [[maybe_unused]] const auto ignored =
             ::write(STDOUT_FILENO, last_resort.data(), last_resort.size());
-        return 3;
+        return exit_code(State::unknown);
     }
 }

@@ -17,8 +17,10 @@
 #include <fmt/format.h>
 
 #include "core/report.hpp"
+#include "core/state.hpp"
 #include "linux/privilege.hpp"
 #include "linux/unique_fd.hpp"
+#include "linux/write_all.hpp"
 
 namespace port_owner {
 namespace {
@@ -28,29 +30,19 @@ constexpr std::size_t max_relayed_bytes = 65536;
 
 // False when not every byte could be written.
 bool write_all(std::string_view text) {
-    while (!text.empty()) {
-        const auto written = ::write(STDOUT_FILENO, text.data(), text.size());
-        if (written < 0 && errno == EINTR) {
-            continue;
-        }
-        if (written <= 0) {
-            return false;
-        }
-        text.remove_prefix(static_cast<std::size_t>(written));
-    }
-    return true;
+    return linux_os::write_all(STDOUT_FILENO, text);
 }
 
 // Always 3: the answer is UNKNOWN whether or not the line could be written.
 int answer_unknown(const std::string& reason) {
     write_all(format_tool_failure(reason));
-    return 3;
+    return exit_code(State::unknown);
 }
 
 int timed_out(pid_t child, unsigned timeout_seconds) {
     ::kill(child, SIGKILL);
     write_all(fmt::format("PORT_OWNER UNKNOWN - timed out after {} s\n", timeout_seconds));
-    return 3;
+    return exit_code(State::unknown);
 }
 
 std::string describe_fork_failure(int error) {
@@ -73,13 +65,13 @@ std::string describe_fork_failure(int error) {
     ::close(write_end);
     // The check answers its own failures; this is for one while answering (out of memory). An
     // exception must not unwind into the supervisor's code, in this process.
-    int exit_code = 3;
+    int code = exit_code(State::unknown);
     try {
-        exit_code = check();
+        code = check();
     } catch (...) {
         write_all("PORT_OWNER UNKNOWN - internal error in the check process\n");
     }
-    ::_exit(exit_code);
+    ::_exit(code);
 }
 
 int supervise(pid_t child, linux_os::UniqueFd read_end, unsigned timeout_seconds,
@@ -131,14 +123,14 @@ int supervise(pid_t child, linux_os::UniqueFd read_end, unsigned timeout_seconds
         ::usleep(1000);
     }
     if (WIFSIGNALED(status)) {
-        return answer_unknown(fmt::format(
-            "internal error: the check ended with killed by signal {}", WTERMSIG(status)));
+        return answer_unknown(
+            fmt::format("internal error: the check was killed by signal {}", WTERMSIG(status)));
     }
-    const int exit_code = WEXITSTATUS(status);
-    if (const auto disagreement = answer_disagreement(output, exit_code, expected)) {
+    const int child_exit_code = WEXITSTATUS(status);
+    if (const auto disagreement = answer_disagreement(output, child_exit_code, expected)) {
         return answer_unknown(fmt::format("internal error: the check {}", *disagreement));
     }
-    return write_all(output) ? exit_code : 3;
+    return write_all(output) ? child_exit_code : exit_code(State::unknown);
 }
 
 }  // namespace
@@ -175,7 +167,7 @@ int run_supervised(unsigned timeout_seconds, ExpectedOutput expected,
         constexpr std::string_view out_of_resources =
             "PORT_OWNER UNKNOWN - internal error: the supervisor ran out of resources\n";
         write_all(out_of_resources);
-        return 3;
+        return exit_code(State::unknown);
     }
 }
 

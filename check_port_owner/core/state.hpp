@@ -8,6 +8,10 @@ namespace port_owner {
 // The four plugin states; the numeric value is the exit code the engines expect.
 enum class State { ok = 0, warning = 1, critical = 2, unknown = 3 };
 
+constexpr int exit_code(State state) {
+    return static_cast<int>(state);
+}
+
 // "ok", "warning", ... as accepted by --missing, --unexpected and the allow-list file.
 std::optional<State> parse_state(std::string_view text);
 

@@ -44,8 +44,8 @@ struct HolderScanResult {
 
 // Finds which processes hold the given socket inodes by walking /proc/PID/fd and, for threads
 // whose fd table is not their process's (unshare(CLONE_FILES), or a leader that has exited),
-// /proc/PID/task/TID/fd; an io_uring fd's registered files count as held too. This walk is the expensive part of the check (one readlinkat per open
-// fd on the host), so:
+// /proc/PID/task/TID/fd; an io_uring fd's registered files count as held too. This walk is the
+// expensive part of the check (one readlinkat per open fd on the host), so:
 // - the loop does no allocation and no stdio, and uses directory-relative calls;
 // - a process's threads are looked at only when it has more than one, and a thread's table only
 //   when kcmp(KCMP_FILES) says it is not the leader's;

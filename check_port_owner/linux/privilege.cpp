@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "linux/unique_fd.hpp"
+#include "linux/write_all.hpp"
 
 namespace port_owner::linux_os {
 namespace {
@@ -152,19 +153,10 @@ int read_in_caller_child(const Caller& who, const std::string& path, std::string
         } else {
             error = open_and_read(path, true, text, max_bytes);
         }
-        const auto write_all = [&](const char* data, std::size_t size) {
-            while (size > 0) {
-                const auto written = ::write(write_end.get(), data, size);
-                if (written <= 0) {
-                    return;
-                }
-                data += written;
-                size -= static_cast<std::size_t>(written);
-            }
-        };
-        write_all(reinterpret_cast<const char*>(&error), sizeof(error));
+        write_all(write_end.get(),
+                  std::string_view(reinterpret_cast<const char*>(&error), sizeof(error)));
         if (error == 0) {
-            write_all(text.data(), text.size());
+            write_all(write_end.get(), text);
         }
         ::_exit(0);
     }

@@ -103,8 +103,10 @@ class InheritedState : public PortOwnerTest {
     // Whether the plugin can start at all under `options`: --version prints its line from main().
     // Below that, the dynamic loader or the C library gives up before any code of the plugin runs.
     static bool starts_under(const ChildOptions& options) {
+        // Under a limit too low to work with, even --version answers UNKNOWN naming the limit.
         const ProgramRun run = run_program(kPluginPath, {"--version"}, kRunTimeout, options);
-        return run.exit_code == 3 && run.out.starts_with("check_port_owner v");
+        return run.exit_code == 3 && (run.out.starts_with("check_port_owner v") ||
+                                      run.out.starts_with("PORT_OWNER UNKNOWN - "));
     }
 
     std::vector<std::string> rules_;
@@ -215,7 +217,9 @@ TEST_F(InheritedState, OpenFileHardLimitTooLowIsUnknownNeverOk) {
 TEST_F(InheritedState, LowStackSoftLimitIsRaised) {
     start_holders();
     int runs = 0;
-    for (const rlim_t soft : {16384, 20000, 24576, 32768, 65536, 131072}) {
+    // Below about 32 KiB the dynamic loader itself may run out of stack before main(), depending
+    // on where the kernel placed the stack: nothing a program can answer.
+    for (const rlim_t soft : {32768, 65536, 131072}) {
         SCOPED_TRACE(fmt::format("RLIMIT_STACK soft {}", soft));
         const ChildOptions options{.resource_limits = {soft_limit(RLIMIT_STACK, soft)}};
         if (!starts_under(options))
@@ -229,7 +233,8 @@ TEST_F(InheritedState, LowStackSoftLimitIsRaised) {
 TEST_F(InheritedState, StackHardLimitTooLowIsUnknown) {
     start_holders();
     int runs = 0;
-    for (const rlim_t limit : {20000, 24576, 65536, 131072}) {
+    // Not lower: see LowStackSoftLimitIsRaised.
+    for (const rlim_t limit : {32768, 65536, 131072}) {
         SCOPED_TRACE(fmt::format("RLIMIT_STACK {}:{}", limit, limit));
         const ChildOptions options{.resource_limits = {{RLIMIT_STACK, limit, limit}}};
         if (!starts_under(options))

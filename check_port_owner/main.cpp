@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // check_port_owner: options -> rules -> inventory -> verdict -> output. Everything else lives in
 // core/ (pure logic), inventory/ (the OS interface), linux/ (its Linux implementation) and cli/.
 #include <signal.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # CPACK_PRE_BUILD_SCRIPTS: runs after CPack staged the files, before it builds the package.
 # For the RPM only: the plugin directory of RPM systems is /usr/lib64/nagios/plugins, and the
 # Debian-only files (lintian overrides, the Debian changelog) are left out.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Options and fixtures shared by the Python test suites.
 
 The built programs come as options (ctest passes them, see tests/CMakeLists.txt): --plugin,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs every test of check_port_owner on Debian 12: installs what is missing, builds with warnings
 # as errors, checks the formatting (clang-format) and lints the Python tests (flake8), runs every
 # test through ctest (unit, integration, and the pytest suites: contract, engines, packages,

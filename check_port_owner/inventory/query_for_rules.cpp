@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "inventory/query_for_rules.hpp"
 
 #include <algorithm>

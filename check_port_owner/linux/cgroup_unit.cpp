@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/cgroup_unit.hpp"
 
 namespace port_owner::linux_os {

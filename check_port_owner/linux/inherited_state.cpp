@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/inherited_state.hpp"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/proc_hidepid.hpp"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/proc_net_source.hpp"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/sock_diag_request.hpp"
 
 #include <linux/inet_diag.h>

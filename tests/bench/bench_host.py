@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The synthetic busy host of the check_port_owner benchmark, and reading the plugin's answers.
 
 Shared by run_benchmark.py and test_same_answers.py (Python 3 standard library only).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // busy_host: builds a synthetic busy host for the check_port_owner benchmark (tests/bench).
 //
 //   busy_host --dir DIR [--size small|medium|large] [--processes N] [--fds M]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Benchmark: check_port_owner against ss, netstat and lsof on a synthetic busy host.
 
     run_benchmark.py --plugin PATH --busy-host PATH --spawn-measured PATH

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // spawn_measured: runs a program and reports its wall time and peak RSS, for run_benchmark.py.
 //
 //   spawn_measured REPORT_FD PROGRAM [ARG]...

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The --first-holder shortcut and the default, complete search give the same answers on the
 benchmark's busy host.
 

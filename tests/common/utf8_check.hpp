@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The tests' own UTF-8 validator, shared by the unit, integration and fuzz tests. It is written

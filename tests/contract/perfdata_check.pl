@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Checks the perfdata of saved plugin outputs (one output per file):
 #   perfdata_check.pl FILE...
 # - Monitoring::Plugin::Performance->parse_perfstring must recover every value, with the same

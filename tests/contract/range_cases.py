@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The differential range cases and the contract's own reading of a range.
 
 The plugin contract (docs/architecture.md, ranges) is the authority: its grammar decides what is

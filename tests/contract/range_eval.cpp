@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Evaluates threshold ranges with the plugin's own range code, for the differential test
 // (tests/contract/test_differential_ranges.py). Reads tab-separated lines on stdin and writes one
 // answer line per input line on stdout:

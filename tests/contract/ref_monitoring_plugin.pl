@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Reference evaluator: Debian's libmonitoring-plugin-perl (Monitoring::Plugin::Range and
 # ::Threshold). Same line protocol as range_eval.cpp (see test_differential_ranges.py):
 #   range<TAB>RANGE<TAB>VALUE          -> alert | ok | invalid

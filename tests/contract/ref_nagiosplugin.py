@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Reference evaluator: Debian's python3-nagiosplugin (nagiosplugin.Range, ScalarContext).
 
 Same line protocol as range_eval.cpp (see test_differential_ranges.py):

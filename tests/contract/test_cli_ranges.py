@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """-w/-c end to end: real unlisted listeners in a private network namespace, the plugin's exit
 code and its `unlisted=` perfdata.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Differential test of threshold ranges: the plugin's range code against the contract and two
 independent references.
 

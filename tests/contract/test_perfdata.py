@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Perfdata of real plugin runs, read by Monitoring::Plugin::Performance and held to Icinga 2's
 rules (perfdata_check.pl).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The engines' scenario (engine_scenario.py): the plugin copy with capabilities, the `nginx` and
 `msproxy` holders and the notification log, set up once per test module."""
 import os

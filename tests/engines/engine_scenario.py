@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The scenario both engines run, and the assertions both must pass.
 
 In a private network namespace, copies of Debian's python3 named `nginx` and `msproxy` hold

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """check_port_owner under a real Icinga 2 (Debian's icinga2-bin), started once in a temporary
 directory: the scenario of engine_scenario.py, read back through the REST API on 127.0.0.1, and
 the perfdata read by Icinga 2's own parser."""

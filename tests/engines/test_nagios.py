@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """check_port_owner under a real Nagios 4 (Debian's nagios4-core), started once in a temporary
 directory: the scenario of engine_scenario.py, read back from status.dat and nagios.log."""
 import os

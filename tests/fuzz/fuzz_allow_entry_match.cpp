@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes an allow entry against a long command line: the grammar of `+` and `cmdline:`, and the
 // matcher, RE2, whose time must stay linear in the command line whatever the pattern.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the allow-list (INI) file parser. Every problem must come out as an InputError of the
 // form `FILE:LINE: what is wrong`, with LINE a line of the file; anything else is a finding.
 

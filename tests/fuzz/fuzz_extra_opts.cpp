@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the --extra-opts reference parser (`[SECTION][@FILE]`) and the extra-opts INI reader.
 //
 // Input: the --extra-opts value, '\n', then the file's text. Properties: every argument is an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the /proc/net/{tcp,tcp6,udp,udp6} table parser.
 //
 // Input: one control byte (bit 0: UDP, bit 1: IPv6, bit 2: net.ipv6.bindv6only), then the table.

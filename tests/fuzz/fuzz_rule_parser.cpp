@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the -p rule parser: `SPEC[=ALLOW[,ALLOW...]]`, where a `cmdline:` condition takes the
 // rest of the argument.
 //

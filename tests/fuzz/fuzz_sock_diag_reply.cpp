@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the parser of SOCK_DIAG_BY_FAMILY dump reply datagrams (netlink).
 //
 // Input: one control byte (bit 0: UDP; bit 1: take the sequence number from the first message

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes escape_text() and cut_to_length(), checking the promises of core/text_escape.hpp.
 //
 // Input: two bytes giving max_bytes (little-endian, 0..65535), then the raw text.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the Nagios threshold range parser (`[@][START:]END`) and its evaluation.
 //
 // Input: the range text, optionally followed by '\n' and 8 bytes read as a double to test.

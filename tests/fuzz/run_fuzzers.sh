@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the libFuzzer targets (tests/fuzz, a CMake project of its own, with clang++, ASan and
 # UBSan) and fuzzes each one for a while on a copy of its seed corpus.
 #

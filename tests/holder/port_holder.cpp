@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // port_holder: holds real sockets for the integration tests of check_port_owner.
 //
 //   port_holder [--comm NAME] [--workers N] [--ready-fd FD | --ready-file PATH]

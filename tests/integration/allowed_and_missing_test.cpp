@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scenarios 1 and 2: every required port held by an allowed program; a required port with no
 // listener at all.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scenario 9: rules with a bind address. A wildcard listener (0.0.0.0) accepts connections to every
 // local address, so it serves a rule for 127.0.0.1; a listener on another specific address does
 // not.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `cmdline:` conditions against real command lines (/proc/PID/cmdline): the regex takes the rest
 // of its entry, so `cmdline:gunicorn.+myapp` is one regex, not "regex `gunicorn.` AND a program
 // named myapp"; in a -p argument it takes the commas too; in the allow-list file a '#' is written

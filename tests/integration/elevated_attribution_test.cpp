@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // README, privilege: installed with file capabilities cap_dac_read_search,cap_sys_ptrace (as the
 // package does), the plugin run by an unprivileged user attributes every listener exactly as root
 // would. The same holds for a setuid-root copy. The control: the same binary without them cannot.

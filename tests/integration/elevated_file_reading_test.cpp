@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // docs/decisions.md, the caller's files (the lesson of CVE-2014-4701/4702): a plugin with
 // file capabilities, or setuid root, run by an unprivileged user must read the files that user
 // names with the user's own rights, refuse symlinks and anything but regular files, ignore

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // An executable's path is not proof of what runs:
 // - in a private mount namespace anyone can bind-mount their own program over a trusted path and
 //   run it; /proc/PID/exe then reads the trusted path. exe: compares the running file (device and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // --extra-opts as the Monitoring Plugins define it (docs/architecture.md, "--extra-opts"): the
 // forms, the default section, the search path and its environment variables, the file's options
 // placed before the command line's, repeated keys, `key=` flags, comments, and UNKNOWN for a

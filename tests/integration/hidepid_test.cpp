@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // README, privilege: with /proc mounted hidepid=2 (a common hardening), an unprivileged plugin does
 // not even see other users' processes. It must say that this is why the holder is unknown; with
 // its capabilities it sees them again (CAP_SYS_PTRACE passes the hidepid check).

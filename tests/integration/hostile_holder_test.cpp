@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Hostile text (docs/architecture.md): a process's comm, command line, executable path are chosen
 // by whoever starts it. Whatever bytes they hold ('|', '=', quotes, newlines, CR, invalid UTF-8,
 // kilobytes), the plugin must give the same state and the same number of output lines as for a

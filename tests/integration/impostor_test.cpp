@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scenario 4: a program named `evil` calls itself "nginx" with prctl(PR_SET_NAME). ss, netstat and
 // lsof show that comm; the plugin must go by the executable. `name:` deliberately compares the
 // comm, and is documented as spoofable.

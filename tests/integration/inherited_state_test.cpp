@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a scheduler hands the plugin at exec: ignored or blocked signals (collectd's exec plugin
 // ignores SIGCHLD), closed or odd standard descriptors, low resource limits, an empty environment,
 // a caller without a passwd entry. Whatever it is, the answer is the right one, or UNKNOWN saying

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A rule the plugin cannot parse is a tool failure: UNKNOWN, one line saying so, nothing on stderr.
 
 #include "harness/plugin_assertions.hpp"

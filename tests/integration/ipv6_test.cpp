@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scenario 7: IPv6 and dual stack. A [::] socket serves IPv4 too unless IPV6_V6ONLY is set; a
 // socket bound to an IPv4-mapped address (::ffff:a.b.c.d) serves only that IPv4 address.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // An allow-list of 80,000 lines is parsed in linear time (it timed out when every option's line
 // number was counted from the start of the file), errors deep in it name their line, and a NUL
 // byte is reported as such. Correctness only; tests/bench times a 1 MB allow-list.

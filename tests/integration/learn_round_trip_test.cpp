@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scenario 11: --learn describes the listeners present now as an INI allow-list; fed back with -C,
 // it must pass on the same host, and catch a listener that goes away.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scenario 10: the two listener sources, NETLINK_SOCK_DIAG and /proc/net/{tcp,udp}{,6}, must reach
 // the same verdict. Each case runs the plugin once with each source.
 

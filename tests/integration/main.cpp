@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Entry point of the integration tests. ctest runs every test in a process of its own
 // (gtest_discover_tests); each such process first moves into a private network namespace, so a
 // test sees only the listeners it creates, may use any port, and can run in parallel with others.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Ten thousand rules on scattered ports: more ranges than one kernel-side port filter holds (its
 // netlink attribute has a 16-bit length). The plugin must still list the listeners, with each
 // listener source, within its timeout.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The test helper itself: if port_holder did not hold what it claims, every plugin test would test
 // nothing. These tests check it with plain sockets and /proc, without the plugin.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scenario 5: a prefork server. The master binds, forks workers, and all of them hold the one
 // listening socket.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scenario 6: SO_REUSEPORT lets a second program of the same user join a port silently and take a
 // share of its traffic. Each process then has a socket of its own on the port, so even the default
 // mode (one holder per listener) must see the intruder.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every holder, every time: a second program that shares the allowed program's listening socket
 // takes its connections too. It may have inherited the socket (fork + exec), received it over a
 // Unix socket (SCM_RIGHTS), keep it only in one thread's own fd table (unshare(CLONE_FILES)), or

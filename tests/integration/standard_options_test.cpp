@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The standard plugin options (docs/architecture.md, the contract): --help, --version, -v and
 // a wrong option, each with the exit code and the stream discipline the engines rely on.
 

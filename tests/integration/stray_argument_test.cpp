@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Bad input never narrows the check silently. An argument that is no option nor an option's value
 // (`-p 8080=webd 8081=webd`, anything after `--`) would otherwise be dropped, and the port it meant
 // never checked: it is an error naming the argument, from the command line or after --extra-opts.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scenario 12: checks while other processes start and stop around them. Sockets and processes
 // vanish between the plugin's listing of listeners, of /proc and of /proc/PID/fd; none of that may
 // crash it, leak onto stderr, or disturb the verdict of a rule whose holder stays put.

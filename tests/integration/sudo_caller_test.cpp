@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Through sudo the plugin runs as root with every id 0, and sudo itself records the invoking user
 // in SUDO_UID/SUDO_GID. The rules for caller-named files must hold there too: read with the
 // invoking user's rights, while the scan keeps root's full view. sudo is not installed in CI, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The supervisor's last line of defence: whatever went wrong in the check process, the exit code
 // matches the state word of line 1, or the answer is UNKNOWN naming what went wrong. Faults no
 // real run can be made to show are injected with check_port_owner_fault_injection:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The contract for -t (docs/architecture.md): on expiry, `PORT_OWNER UNKNOWN - timed out after N
 // s`, exit 3, within N+1 s, even when the check is stuck where no signal reaches it (a /proc read
 // that never returns). check_port_owner_fault_injection is the plugin built with a switch,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scenario 8: UDP. A UDP socket bound to a port is a holder of that port, connected or not: a
 // connected socket that shares the port (SO_REUSEADDR) receives its peer's datagrams ahead of the
 // server.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scenario 3, Microsoft KB Q261194: "port 80 is in use" because the Proxy Server (msproxy) holds
 // it, while the web server was expected there.
 

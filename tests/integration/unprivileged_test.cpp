@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // README, privilege: run as an unprivileged user (the nagios user; here `nobody`), the plugin sees
 // every listener and its socket owner but only its own user's processes. For the others it must say
 // so, name the remedy, and map the listener to --unattributed; it must never call it OK on no

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """What the deb and rpm tests share: the package's paths, and building a package with CPack."""
 import glob
 import os

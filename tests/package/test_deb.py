@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The .deb, proved on this machine: built with CPack, lintian, installed with dpkg -i; the
 installed plugin run as the nagios user against a listener held by root (full attribution
 through the file capabilities set by postinst, and none without them); the packaged

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The engine definitions of plugins/, checked with the real engines (Debian's nagios4-core and
 icinga2) from the source tree, without installing anything.
 

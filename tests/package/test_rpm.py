@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The .rpm, built with CPack on Debian (rpmbuild from Debian's rpm package) and read with rpm:
 its file list in the RPM layout (/usr/lib64), the directories it must not own, the capabilities
 (%caps), the config files, no scriptlet, and the NRPE example rewritten for /usr/lib64.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The shared library of the Python test suites (contract, engines, package, bench).
 
 - netns: a private network namespace for the test process and its children.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Checks on the plugin's output shared by several suites, as plain asserts with messages that
 show what was found."""
 from pylib.plugin import STATES

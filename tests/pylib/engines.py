@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """What Nagios 4 and Icinga 2 have in common in these tests: the user they run as, directories
 that user can reach, a notification command that logs to a file, check results in one shape,
 and waiting for them.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """An Icinga 2 node (Debian's icinga2-bin) in a temporary directory, nothing from /etc/icinga2:
 its configuration, `icinga2 daemon -C`, the daemon, and its REST API on 127.0.0.1, the one way
 these tests read what it recorded.

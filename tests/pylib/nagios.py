@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A Nagios 4 (Debian's nagios4-core) in a temporary directory, nothing from /etc/nagios4: its
 main configuration, `nagios4 -v`, the daemon, and what it records in status.dat.
 """

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A private network namespace for the test process: inside, only the listeners a test starts
 exist, so the plugin's counts are exact, and ports below 1024 (80, the Icinga API's 5665) are
 free whatever runs on the machine.

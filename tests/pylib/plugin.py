@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Running check_port_owner and reading what it printed: state, lines, perfdata. Also the file
 capabilities the packages give it, for tests that run it as the unprivileged engine user.
 """

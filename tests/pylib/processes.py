@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Processes a test starts: the programs it needs, daemons (engines) in their own session,
 stopped by pid; programs holding listening sockets; and waiting for something to happen, with a
 deadline.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the whole project (plugin and every test) with clang++, AddressSanitizer and
 # UndefinedBehaviorSanitizer, warnings as errors, in its own build directory, and runs the whole
 # test suite through ctest. Any sanitizer report aborts the process that made it, so the test

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Allow entries (docs/decisions.md): parsing, matching holder identities, the socket-owner check.
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The allow-list file (README, "Allow-list file"): what it yields, and that errors name FILE:LINE.
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The supervisor's last check: the exit code says what line 1 says, or the answer is UNKNOWN.
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The systemd unit of a process, from the text of /proc/PID/cgroup.
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Small builders shared by the unit tests: listeners, processes and observed listeners as the

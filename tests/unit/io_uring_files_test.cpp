@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The registered files of an io_uring instance, as /proc/PID/fdinfo/RING lists them.
 
 #include <gtest/gtest.h>

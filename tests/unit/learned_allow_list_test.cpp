@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // --learn: the allow-list written for the listeners present, read back, judges them OK.
 
 #include <gtest/gtest.h>

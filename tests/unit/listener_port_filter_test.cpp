@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The user-space port filter of both listener sources, against a plain scan of every range.
 
 #include <gtest/gtest.h>

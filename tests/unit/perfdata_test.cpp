@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Performance data (docs/architecture.md, contract): number format, field layout, and the labels
 // the report uses.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // /proc/net/{tcp,tcp6,udp,udp6} parsing (the fallback listener source).
 //
 // The lines were copied from a Linux 6.18 x86_64 kernel: python3 in `unshare -n` (lo up, with

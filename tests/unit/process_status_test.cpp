@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // /proc/PID/status: effective uid and parent pid.
 
 #include <gtest/gtest.h>

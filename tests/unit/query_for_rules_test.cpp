@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The inventory question derived from the rules: only the protocols and ports they name.
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The plugin output (docs/architecture.md, "The plugin contract"): layout, order,
 // limits, and that attacker-controlled text cannot change it.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Rule syntax (-p and the allow-list section names) and which listeners a rule covers.
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // NETLINK_SOCK_DIAG: the dump request and its bytecode, and the parsing of recorded kernel replies.
 //
 // How the replies were recorded (Linux 6.18, x86_64): a throwaway program, run as root in

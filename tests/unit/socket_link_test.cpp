@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The socket inode in a /proc/PID/fd link target.
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // escape_text and cut_to_length: what reaches the output from process and config text.
 
 #include <gtest/gtest.h>

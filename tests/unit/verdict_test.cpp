@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Verdict (docs/architecture.md): each rule's outcome and state, overall state, the order of the
 // findings and the unlisted listeners.
 

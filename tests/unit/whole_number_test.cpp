@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // parse_whole_number: the one way the plugin reads a number from text.
 
 #include <gtest/gtest.h>

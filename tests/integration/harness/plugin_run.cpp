@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "plugin_run.hpp"
 
 #include "binary_paths.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "port_owner_test.hpp"
 
 #include <fmt/core.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "privileged_plugin_test.hpp"
 
 #include "binary_paths.hpp"

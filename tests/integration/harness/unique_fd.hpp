@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The tests own their descriptors with the plugin's own UniqueFd: one fd owner for both.

@@ -30,7 +30,11 @@
 namespace integration {
 namespace {
 
-using ExecutableIdentity = PortOwnerTest;
+class ExecutableIdentity : public PortOwnerTest {
+  protected:
+    // `rogue`, which calls itself nginx (comm), on tcp/8080, run from a path longer than PATH_MAX.
+    HolderProcess start_rogue_called_nginx_behind_a_long_path();
+};
 
 // Runs the holder with `impostor` bind-mounted over its path in a private mount namespace.
 std::vector<std::string> bind_mounted_over(const std::filesystem::path& impostor) {
@@ -136,13 +140,17 @@ std::vector<std::string> behind_a_path_longer_than_path_max(const std::filesyste
             std::to_string(depth), component, name};
 }
 
-TEST_F(ExecutableIdentity, AnUnreadableExecutableIsNeverMatchedByItsComm) {
+HolderProcess ExecutableIdentity::start_rogue_called_nginx_behind_a_long_path() {
     const auto launcher =
         behind_a_path_longer_than_path_max(temp_dir(), executables().path_for("rogue"), "rogue");
-    auto rogue = start_holder({.executable_name = "rogue",
-                               .sockets = {"tcp4/0.0.0.0:8080"},
-                               .comm = "nginx",
-                               .launcher = launcher});
+    return start_holder({.executable_name = "rogue",
+                         .sockets = {"tcp4/0.0.0.0:8080"},
+                         .comm = "nginx",
+                         .launcher = launcher});
+}
+
+TEST_F(ExecutableIdentity, AnUnreadableExecutableIsNeverMatchedByItsComm) {
+    auto rogue = start_rogue_called_nginx_behind_a_long_path();
 
     const ProgramRun by_name = run_plugin({"-p", "8080=nginx"});
     EXPECT_TRUE(has_verdict(by_name, kUnknown));
@@ -158,12 +166,7 @@ TEST_F(ExecutableIdentity, AnUnreadableExecutableIsNeverMatchedByItsComm) {
 }
 
 TEST_F(ExecutableIdentity, LearnWritesOnlyWhatCanBeVerified) {
-    const auto launcher =
-        behind_a_path_longer_than_path_max(temp_dir(), executables().path_for("rogue"), "rogue");
-    auto rogue = start_holder({.executable_name = "rogue",
-                               .sockets = {"tcp4/0.0.0.0:8080"},
-                               .comm = "nginx",
-                               .launcher = launcher});
+    auto rogue = start_rogue_called_nginx_behind_a_long_path();
 
     const ProgramRun learned = run_plugin({"--learn"});
     ASSERT_EQ(learned.exit_code, 0) << describe(learned);

@@ -3,7 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -343,18 +342,19 @@ TEST(AllowEntry, InvalidRegexMessageSaysWhatRe2Found) {
     }
 }
 
-TEST(AllowEntry, CommandLineMatchingIsLinearInTheCommandLine) {
+TEST(AllowEntry, CommandLineMatchingDoesNotBacktrack) {
     // Each of these makes a backtracking matcher (std::regex) take exponential time or recurse
-    // once per character; the fuzzers found one that ran for over 20 minutes. RE2 takes
-    // microseconds: the bound only catches a matcher that backtracks.
+    // once per character; the fuzzers found one that ran for over 20 minutes. RE2 answers at
+    // once; a backtracking matcher would never finish here (ctest's timeout would fail the test),
+    // so no clock is read.
     const std::string patterns[] = {"(a*)*b", "(a|aa)*b", "(aa*a*)*y", "^(a|a?)*c", "(.*a){12}b"};
     const auto long_line = gunicorn(std::string(8192, 'a'));
-    const auto started = std::chrono::steady_clock::now();
     for (const auto& pattern : patterns) {
         SCOPED_TRACE(pattern);
         EXPECT_EQ(AllowEntry::parse("cmdline:" + pattern).match(long_line), MatchKind::no_match);
     }
-    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+    // What only a backtracking engine offers is refused: back-references.
+    EXPECT_THROW(AllowEntry::parse("cmdline:(a+)\\1"), InputError);
 }
 
 }  // namespace

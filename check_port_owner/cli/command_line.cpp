@@ -243,8 +243,8 @@ Rules:
                           IPv4 and IPv6); IPv6 ADDR in brackets: [::1]:8080
   -C, --config FILE       allow-list file (INI); -p rules are added to it
   ALLOW is conditions joined by '+', all of which must hold:
-    NAME                  basename of the holder's executable
-    exe:PATH              real path of the executable ('*' globs)
+    NAME                  basename of the holder's executable (never comm)
+    exe:PATH              the file that runs is the file at PATH ('*' globs)
     name:COMM             the process comm (set by the process: spoofable)
     user:NAME|UID         effective user; decided from the socket owner
                           when the holder cannot be seen

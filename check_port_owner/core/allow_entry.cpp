@@ -86,6 +86,15 @@ AllowCondition parse_condition(std::string_view text, std::string_view whole_ent
             "(exe:, name:, user:, unit:, cmdline:)",
             whole_entry, value));
     }
+    // `-p '80=nginx 81=nginx'` would otherwise allow a program named "nginx 81=nginx" and never
+    // check port 81: a blank or '=' in a NAME is a rule written without its own -p.
+    if (condition.kind == AllowCondition::Kind::executable_name &&
+        value.find_first_of(" \t=") != std::string_view::npos) {
+        throw InputError(fmt::format(
+            "invalid allow entry '{}': a program name has no blank or '=' (one -p per rule; "
+            "for such a file name use exe:PATH)",
+            whole_entry));
+    }
     if (condition.kind == AllowCondition::Kind::executable_path && !value.starts_with('/')) {
         throw InputError(
             fmt::format("invalid allow entry '{}': exe: needs an absolute path", whole_entry));

@@ -60,6 +60,14 @@ TEST_F(StrayArgument, RuleWithoutItsOwnDashPIsAnError) {
     EXPECT_TRUE(refuses_naming(run, {"8081=webd"}));
 }
 
+// Two rules in one quoted argument: the second would have become part of a program name.
+TEST_F(StrayArgument, TwoRulesInOneArgumentAreAnError) {
+    const ProgramRun run = run_plugin({"-p", "8080=webd 8081=webd"});
+
+    EXPECT_TRUE(has_verdict(run, kUnknown));
+    EXPECT_TRUE(first_line_contains(run, "one -p per rule"));
+}
+
 TEST_F(StrayArgument, EveryStrayIsNamed) {
     const ProgramRun run = run_plugin({"8079=webd", "-p", "8080=webd", "8081=webd", "-v"});
     EXPECT_TRUE(refuses_naming(run, {"8079=webd", "8081=webd"}));

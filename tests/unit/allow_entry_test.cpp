@@ -73,6 +73,9 @@ TEST(AllowEntryParse, InvalidEntries) {
         "",                  // empty
         "+",                 // two empty conditions
         "nginx+",            // empty condition after '+'
+        "nginx 81=nginx",    // two rules in one -p argument
+        "my app",            // a blank in a program name
+        "a=b",               // '=' in a program name
         "+nginx",            // empty condition before '+'
         "nginx++user:root",  // empty condition between
         "exe:",              // empty values

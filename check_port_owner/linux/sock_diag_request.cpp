@@ -22,12 +22,6 @@ void append_op(std::vector<std::uint8_t>& program, std::uint8_t code, std::uint8
     program.insert(program.end(), bytes, bytes + sizeof(op));
 }
 
-template <typename T>
-void append_bytes(std::vector<std::uint8_t>& buffer, const T& value) {
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(&value);
-    buffer.insert(buffer.end(), bytes, bytes + sizeof(value));
-}
-
 }  // namespace
 
 std::vector<std::uint8_t> build_port_filter(const std::vector<PortRange>& ranges) {
@@ -83,20 +77,19 @@ std::vector<std::uint8_t> build_listener_dump_request(Transport transport, Famil
     // (SO_REUSEADDR) receives its peer's datagrams ahead of it, so it holds the port as much.
     request.idiag_states = transport == Transport::tcp ? (1u << TCP_LISTEN) : every_state;
 
-    std::vector<std::uint8_t> message;
-    message.reserve(message_length);
-    append_bytes(message, header);
-    message.resize(NLMSG_LENGTH(0), 0);
-    append_bytes(message, request);
-    message.resize(NLMSG_LENGTH(sizeof(inet_diag_req_v2)), 0);
+    // Laid out at fixed offsets in a zeroed buffer of the final size (padding included).
+    std::vector<std::uint8_t> message(message_length, 0);
+    std::memcpy(message.data(), &header, sizeof(header));
+    const std::size_t request_offset = NLMSG_LENGTH(0);
+    std::memcpy(message.data() + request_offset, &request, sizeof(request));
     if (!filter.empty()) {
         nlattr attribute{};
         attribute.nla_len = static_cast<std::uint16_t>(attribute_length);
         attribute.nla_type = INET_DIAG_REQ_BYTECODE;
-        append_bytes(message, attribute);
-        message.insert(message.end(), filter.begin(), filter.end());
+        const std::size_t attribute_offset = NLMSG_LENGTH(sizeof(inet_diag_req_v2));
+        std::memcpy(message.data() + attribute_offset, &attribute, sizeof(attribute));
+        std::memcpy(message.data() + attribute_offset + NLA_HDRLEN, filter.data(), filter.size());
     }
-    message.resize(message_length, 0);
     return message;
 }
 

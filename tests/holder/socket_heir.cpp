@@ -48,7 +48,10 @@ void keep_across_exec(int fd) {
 std::string join_fds(const std::vector<int>& fds) {
     std::string text;
     for (const int fd : fds) {
-        text += (text.empty() ? "" : ",") + std::to_string(fd);
+        if (!text.empty()) {
+            text += ',';
+        }
+        text += std::to_string(fd);
     }
     return text;
 }

@@ -2,6 +2,7 @@
 #include "core/verdict.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -50,7 +51,7 @@ bool socket_owner_allowed(const Rule& rule, const ObservedListener& listener) {
 // Judges one listener's holders: culprits for holders no entry allows, and an unattributed entry
 // when the listener cannot be confirmed. Returns whether the listener is confirmed.
 bool judge_listener(const Rule& rule, const ObservedListener& listener, Finding& finding) {
-    std::vector<Unattributed> undecidable;
+    std::optional<Unattributed> undecidable;  // the first undecidable holder
     bool any_culprit = false;
     for (const auto& holder : listener.holders) {
         switch (judge_holder(rule, holder)) {
@@ -61,15 +62,17 @@ bool judge_listener(const Rule& rule, const ObservedListener& listener, Finding&
                 any_culprit = true;
                 break;
             case HolderJudgement::undecidable:
-                undecidable.push_back({&listener, &holder, undecidable_reason(holder)});
+                if (!undecidable) {
+                    undecidable = Unattributed{&listener, &holder, undecidable_reason(holder)};
+                }
                 break;
         }
     }
     if (any_culprit) {
         return false;
     }
-    if (!undecidable.empty()) {
-        finding.unattributed.push_back(std::move(undecidable.front()));
+    if (undecidable) {
+        finding.unattributed.push_back(std::move(*undecidable));
         return false;
     }
     if (listener.holders.empty()) {

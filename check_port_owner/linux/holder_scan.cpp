@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "core/whole_number.hpp"
+#include "linux/file_reading.hpp"
 #include "linux/io_uring_files.hpp"
 #include "linux/process_identity_reader.hpp"
 #include "linux/unique_fd.hpp"
@@ -273,20 +274,17 @@ bool is_kernel_thread(int proc_fd, int pid) {
     constexpr unsigned long pf_kthread = 0x00200000;
     char path[32];
     std::snprintf(path, sizeof(path), "%d/stat", pid);
-    UniqueFd stat_file(::openat(proc_fd, path, O_RDONLY | O_CLOEXEC));
-    char text[1024];
-    const auto length =
-        stat_file.valid() ? ::read(stat_file.get(), text, sizeof(text) - 1) : ssize_t{-1};
-    if (length <= 0) {
+    std::string text;
+    if (read_file_at(proc_fd, path, text, 1024) != 0) {
         return false;
     }
-    text[length] = '\0';
     // The comm in parentheses may hold anything, ')' included: the fields follow the last ')'.
-    const char* after_comm = std::strrchr(text, ')');
+    const auto after_comm = text.rfind(')');
     unsigned long flags = 0;
     // Fields after the comm: state ppid pgrp session tty_nr tpgid flags.
-    return after_comm != nullptr &&
-           std::sscanf(after_comm + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) == 1 &&
+    return after_comm != std::string::npos &&
+           std::sscanf(text.c_str() + after_comm + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) ==
+               1 &&
            (flags & pf_kthread) != 0;
 }
 

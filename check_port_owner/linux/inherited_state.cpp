@@ -25,8 +25,8 @@ constexpr rlim_t mebibyte = 1024 * kibibyte;
 constexpr rlim_t descriptors_needed = 32;
 constexpr rlim_t descriptors_wanted = 1024;
 
-// The deepest path of the check (an ECMAScript regex over a command line) recurses per character;
-// 256 KiB is ten times what a plain check uses. 8 MiB is the usual default.
+// The check recurses nowhere deep (RE2 matches without recursion); 256 KiB is many times what a
+// check uses. 8 MiB is the usual default.
 constexpr rlim_t stack_needed = 256 * kibibyte;
 constexpr rlim_t stack_wanted = 8 * mebibyte;
 

@@ -121,11 +121,6 @@ std::vector<Listener> LinuxInventory::list_listeners(Transport transport,
         }
         if (from_proc_net) {
             found = proc_net_->list(transport, family, ports);
-            // /proc/net has no column for IPV6_V6ONLY: what the parser assumed is only the
-            // system default, and rules that depend on it must not rest on a guess.
-            for (auto& listener : found) {
-                listener.v6only_known = family == Family::ipv4;
-            }
         }
         listeners.insert(listeners.end(), found.begin(), found.end());
     }

@@ -87,6 +87,9 @@ std::optional<Listener> parse_proc_net_line(std::string_view line, Transport tra
         return std::nullopt;
     }
     listener.v6only = listener.address.family() == Family::ipv6 && v6only_default;
+    // /proc/net has no column for IPV6_V6ONLY: for an IPv6 socket the flag above is only the
+    // system default, and rules that depend on it must not rest on a guess.
+    listener.v6only_known = listener.address.family() != Family::ipv6;
     return listener;
 }
 

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <optional>
 
 #include "linux/cgroup_unit.hpp"
 #include "linux/file_reading.hpp"
@@ -65,23 +66,21 @@ std::string describe_executable_error(int error) {
     }
 }
 
-// Whether the file that runs (the target of /proc/PID/exe, which stays bound to the running file
-// whatever its path now names) is the file at `path` in this mount namespace.
-ExecutableFileCheck check_executable_file(int pid_directory_fd, const std::string& path,
-                                          bool deleted) {
-    struct stat running {};
-    if (::fstatat(pid_directory_fd, "exe", &running, 0) != 0) {
+// Whether the file that runs (`running`: the target of /proc/PID/exe, which stays bound to the
+// running file whatever its path now names) is the file at `path` in this mount namespace.
+ExecutableFileCheck check_executable_file(const struct stat* running, const std::string& path) {
+    if (running == nullptr) {
         return ExecutableFileCheck::unknown;
     }
-    if (deleted || running.st_nlink == 0) {
-        return ExecutableFileCheck::different_file;
+    if (running->st_nlink == 0) {
+        return ExecutableFileCheck::different_file;  // deleted (or replaced) since it started
     }
     struct stat at_path {};
     if (::stat(path.c_str(), &at_path) != 0) {
         return errno == ENOENT || errno == ENOTDIR ? ExecutableFileCheck::different_file
                                                    : ExecutableFileCheck::unknown;
     }
-    return at_path.st_dev == running.st_dev && at_path.st_ino == running.st_ino
+    return at_path.st_dev == running->st_dev && at_path.st_ino == running->st_ino
                ? ExecutableFileCheck::same_file
                : ExecutableFileCheck::different_file;
 }
@@ -104,25 +103,33 @@ bool read_executable(int pid_directory_fd, ProcessIdentity& identity) {
         return true;
     }
     std::string executable(path, static_cast<std::size_t>(length));
+    // One stat of the running file serves both questions below.
+    struct stat running {};
+    const bool running_known = ::fstatat(pid_directory_fd, "exe", &running, 0) == 0;
     // The suffix alone is not proof (a file may be named so); a deleted file has no links.
-    struct stat file {};
-    if (executable.ends_with(deleted_suffix) && ::fstatat(pid_directory_fd, "exe", &file, 0) == 0 &&
-        file.st_nlink == 0) {
+    if (executable.ends_with(deleted_suffix) && running_known && running.st_nlink == 0) {
         executable.resize(executable.size() - deleted_suffix.size());
         identity.executable_deleted = true;
     }
     identity.executable_file =
-        check_executable_file(pid_directory_fd, executable, identity.executable_deleted);
+        check_executable_file(running_known ? &running : nullptr, executable);
     identity.executable = std::move(executable);
     return true;
 }
 
 bool in_other_mount_namespace(int pid_directory_fd) {
+    // Ours does not change during a check: looked up once.
+    static const std::optional<struct stat> ours = []() -> std::optional<struct stat> {
+        struct stat namespace_file {};
+        if (::stat("/proc/self/ns/mnt", &namespace_file) != 0) {
+            return std::nullopt;
+        }
+        return namespace_file;
+    }
+    ();
     struct stat theirs {};
-    struct stat ours {};
-    return ::fstatat(pid_directory_fd, "ns/mnt", &theirs, 0) == 0 &&
-           ::stat("/proc/self/ns/mnt", &ours) == 0 &&
-           (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev);
+    return ours && ::fstatat(pid_directory_fd, "ns/mnt", &theirs, 0) == 0 &&
+           (theirs.st_ino != ours->st_ino || theirs.st_dev != ours->st_dev);
 }
 
 }  // namespace

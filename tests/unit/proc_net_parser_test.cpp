@@ -126,6 +126,17 @@ TEST_F(ProcNetParser, V6onlyComesFromTheSysctlDefault) {
     EXPECT_FALSE(parse_proc_net_line(v4, Transport::tcp, Family::ipv4, true)->v6only);
 }
 
+// The sysctl is only what a socket gets by default: the parser says it cannot see the flag.
+TEST_F(ProcNetParser, V6onlyOfAnIpv6SocketIsMarkedUnknown) {
+    EXPECT_FALSE(parse_proc_net_line(line_of(tcp6_file, 1), Transport::tcp, Family::ipv6, false)
+                     ->v6only_known);
+    EXPECT_TRUE(parse_proc_net_line(line_of(tcp_file, 1), Transport::tcp, Family::ipv4, false)
+                    ->v6only_known);
+    EXPECT_TRUE(parse_proc_net_line(line_of(tcp6_file, 2), Transport::tcp, Family::ipv6, false)
+                    ->v6only_known)
+        << "an IPv4-mapped address serves IPv4 only, whatever the flag";
+}
+
 TEST_F(ProcNetParser, UdpUnconnectedLines) {
     expect_listener(parse_proc_net_line(line_of(udp_file, 2), Transport::udp, Family::ipv4, false),
                     Transport::udp, {"127.0.0.1", 5353, 59238, 0, Family::ipv4});

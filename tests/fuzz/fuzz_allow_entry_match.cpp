@@ -152,9 +152,9 @@ void check_literal_search(const ProcessIdentity& holder, std::uint8_t start_cont
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto input = port_owner::fuzz::as_text(data, size);
-    const auto newline = input.find('\n');
-    const auto text = input.substr(0, newline);
-    auto rest = newline == std::string_view::npos ? std::string_view{} : input.substr(newline + 1);
+    const auto split = port_owner::fuzz::split_first_line(input);
+    const auto text = split.line;
+    auto rest = split.rest;
     const std::size_t length = take_byte(rest) | (std::size_t{take_byte(rest)} << 8);
     const auto slice_start = take_byte(rest);
     const auto slice_length = take_byte(rest);

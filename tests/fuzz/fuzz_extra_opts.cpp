@@ -22,10 +22,9 @@ constexpr std::string_view file_name = "fuzz.ini";
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace port_owner;
     const auto input = fuzz::as_text(data, size);
-    const auto newline = input.find('\n');
-    const auto value = input.substr(0, newline);
-    const auto text =
-        newline == std::string_view::npos ? std::string_view{} : input.substr(newline + 1);
+    const auto split = port_owner::fuzz::split_first_line(input);
+    const auto value = split.line;
+    const auto text = split.rest;
 
     ExtraOptsReference reference;
     try {

@@ -31,4 +31,19 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
     return {reinterpret_cast<const char*>(data), size};
 }
 
+// Targets that take a text and some bytes read the text up to the first newline and the bytes
+// after it (nothing when there is no newline).
+struct FirstLineAndRest {
+    std::string_view line;
+    std::string_view rest;
+};
+
+inline FirstLineAndRest split_first_line(std::string_view input) {
+    const auto newline = input.find('\n');
+    if (newline == std::string_view::npos) {
+        return {input, {}};
+    }
+    return {input.substr(0, newline), input.substr(newline + 1)};
+}
+
 }  // namespace port_owner::fuzz

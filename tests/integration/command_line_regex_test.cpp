@@ -8,9 +8,9 @@
 #include "harness/plugin_output.hpp"
 #include "harness/plugin_run.hpp"
 #include "harness/port_owner_test.hpp"
+#include "harness/test_files.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 namespace integration {
@@ -26,9 +26,7 @@ class CommandLineRegex : public PortOwnerTest {
     }
 
     std::filesystem::path write_allow_list(const std::string& content) {
-        const auto path = temp_dir() / "allow.ini";
-        std::ofstream(path) << content;
-        return path;
+        return write_text_file(temp_dir() / "allow.ini", content);
     }
 };
 

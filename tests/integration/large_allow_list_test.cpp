@@ -7,11 +7,11 @@
 #include "harness/plugin_output.hpp"
 #include "harness/plugin_run.hpp"
 #include "harness/port_owner_test.hpp"
+#include "harness/test_files.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -19,16 +19,6 @@
 
 namespace integration {
 namespace {
-
-// Ports 2, 4, 6, ...: no two adjacent, so no two rules merge into one range.
-int scattered_port(int index) {
-    return 2 * (index + 1);
-}
-
-std::filesystem::path write_file(const std::filesystem::path& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-}
 
 using LargeAllowList = PortOwnerTest;
 
@@ -47,7 +37,7 @@ TEST_F(LargeAllowList, EightyThousandLineAllowListIsParsed) {
         lines += 78;
     }
     ASSERT_EQ(lines, 80000);
-    const auto file = write_file(temp_dir() / "allow.ini", text);
+    const auto file = write_text_file(temp_dir() / "allow.ini", text);
 
     const ProgramRun run = run_plugin({"-C", file.string()});
 
@@ -65,7 +55,7 @@ TEST_F(LargeAllowList, ErrorOnTheLastOfEightyThousandLinesNamesIt) {
             text += fmt::format("allow = d{}\n", entry);
     }
     text += "alow = nginx\n";  // line 80,001
-    const auto file = write_file(temp_dir() / "allow.ini", text);
+    const auto file = write_text_file(temp_dir() / "allow.ini", text);
 
     const ProgramRun run = run_plugin({"-C", file.string()});
 
@@ -76,7 +66,7 @@ TEST_F(LargeAllowList, ErrorOnTheLastOfEightyThousandLinesNamesIt) {
 
 TEST_F(LargeAllowList, NulByteIsReportedWithItsLine) {
     const auto file =
-        write_file(temp_dir() / "allow.ini", std::string("[tcp/80]\nallow = ng\0inx\n", 24));
+        write_text_file(temp_dir() / "allow.ini", std::string("[tcp/80]\nallow = ng\0inx\n", 24));
 
     const ProgramRun run = run_plugin({"-C", file.string()});
 

@@ -7,11 +7,11 @@
 #include "harness/plugin_output.hpp"
 #include "harness/plugin_run.hpp"
 #include "harness/port_owner_test.hpp"
+#include "harness/test_files.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -19,16 +19,6 @@
 
 namespace integration {
 namespace {
-
-// Ports 2, 4, 6, ...: no two adjacent, so no two rules merge into one range.
-int scattered_port(int index) {
-    return 2 * (index + 1);
-}
-
-std::filesystem::path write_file(const std::filesystem::path& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-}
 
 constexpr int kScatteredRules = 10000;
 
@@ -42,7 +32,7 @@ TEST_P(ScatteredRules, AllowListFileFindsTheIntruder) {
     std::string text = "missing = ok\n";
     for (int i = 0; i < kScatteredRules; ++i)
         text += fmt::format("[tcp/{}]\nallow = nginx\n", scattered_port(i));
-    const auto file = write_file(temp_dir() / "allow.ini", text);
+    const auto file = write_text_file(temp_dir() / "allow.ini", text);
 
     const ProgramRun run = run_plugin({"--listener-source", GetParam(), "-C", file.string()});
 

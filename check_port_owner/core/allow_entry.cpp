@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/allow_entry.hpp"
 
-#include <fnmatch.h>
-
 #include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "core/glob_match.hpp"
 #include "core/input_error.hpp"
 #include "core/whole_number.hpp"
 
@@ -175,7 +174,7 @@ MatchKind AllowEntry::match(const ProcessIdentity& holder) const {
                 }
                 // The path names the file only when it is the file that runs (a process in its
                 // own mount namespace can put any file under a trusted path).
-                holds = fnmatch(condition.value.c_str(), holder.executable->c_str(), 0) == 0;
+                holds = glob_matches(condition.value, *holder.executable);
                 if (holds && holder.executable_file == ExecutableFileCheck::unknown) {
                     undecidable = true;
                     continue;

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/ip_address.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <cstring>
+
+#include "core/address_text.hpp"
 
 namespace port_owner {
 
@@ -34,20 +33,11 @@ IpAddress IpAddress::any(Family family) {
 }
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
-    // inet_pton needs a NUL-terminated string; addresses are short, so a fixed buffer does.
-    char buffer[INET6_ADDRSTRLEN + 1];
-    if (text.empty() || text.size() >= sizeof(buffer)) {
-        return std::nullopt;
+    if (const auto v4 = parse_ipv4_text(text)) {
+        return ipv4(*v4);
     }
-    std::memcpy(buffer, text.data(), text.size());
-    buffer[text.size()] = '\0';
-    std::array<std::uint8_t, 4> v4{};
-    if (inet_pton(AF_INET, buffer, v4.data()) == 1) {
-        return ipv4(v4);
-    }
-    std::array<std::uint8_t, 16> v6{};
-    if (inet_pton(AF_INET6, buffer, v6.data()) == 1) {
-        return ipv6(v6);
+    if (const auto v6 = parse_ipv6_text(text)) {
+        return ipv6(*v6);
     }
     return std::nullopt;
 }
@@ -58,12 +48,10 @@ bool IpAddress::is_wildcard() const {
 }
 
 std::string IpAddress::to_string() const {
-    char buffer[INET6_ADDRSTRLEN];
-    const int af = family_ == Family::ipv4 ? AF_INET : AF_INET6;
-    if (inet_ntop(af, bytes_.data(), buffer, sizeof(buffer)) == nullptr) {
-        return "?";
+    if (family_ == Family::ipv4) {
+        return format_ipv4_text({bytes_[0], bytes_[1], bytes_[2], bytes_[3]});
     }
-    return buffer;
+    return format_ipv6_text(bytes_);
 }
 
 std::string IpAddress::to_host_string() const {

@@ -26,7 +26,7 @@ class IpAddress {
 
     Family family() const { return family_; }
     bool is_wildcard() const;
-    // The canonical text (inet_ntop), without brackets.
+    // The canonical text (as inet_ntop writes it), without brackets.
     std::string to_string() const;
     // As written next to a port: IPv6 in brackets.
     std::string to_host_string() const;

@@ -18,8 +18,8 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
                                       const PortRange& ephemeral_ports);
 
 // `exe:` value for a path, written so that Boost's INI reader and the allow-entry parser read back
-// exactly this path: glob characters are escaped for fnmatch, and characters the file format cannot
-// carry (`#`, `+`, control bytes, edge spaces) become the one-character wildcard `?`.
+// exactly this path: glob characters are escaped for the glob match, and characters the file format
+// cannot carry (`#`, `+`, control bytes, edge spaces) become the one-character wildcard `?`.
 std::string executable_pattern(const std::string& path);
 
 }  // namespace port_owner

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // check_port_owner: options -> rules -> inventory -> verdict -> output. Everything else lives in
-// core/ (pure logic), inventory/ (the OS interface), linux/ (its Linux implementation) and cli/.
-#include <signal.h>
-#include <unistd.h>
-
+// core/ (pure logic), cli/ (options and files), platform/ and inventory/ (the interface to the
+// operating system) and one folder per platform implementing it (linux/).
 #include <chrono>
 #include <cstdlib>
 #include <exception>
@@ -17,17 +15,13 @@
 #include "cli/check_configuration.hpp"
 #include "cli/command_line.hpp"
 #include "cli/extra_opts.hpp"
-#include "cli/supervisor.hpp"
 #include "core/input_error.hpp"
 #include "core/learned_allow_list.hpp"
 #include "core/report.hpp"
 #include "core/unlisted_check.hpp"
 #include "core/verdict.hpp"
 #include "inventory/query_for_rules.hpp"
-#include "linux/inherited_state.hpp"
-#include "linux/linux_inventory.hpp"
-#include "linux/privilege.hpp"
-#include "linux/write_all.hpp"
+#include "platform/platform.hpp"
 
 namespace {
 
@@ -36,7 +30,7 @@ using namespace port_owner;
 // The whole output in one write() call sequence, no stdio buffer in between. Whether it could be
 // written is the supervisor's to judge: it relays this process's output.
 void print(const std::string& text) {
-    linux_os::write_all(STDOUT_FILENO, text);
+    platform::write_to_stdout(text);
 }
 
 #ifdef PORT_OWNER_FAULT_INJECTION
@@ -47,12 +41,7 @@ void stall_if_asked() {
     if (std::getenv("PORT_OWNER_FAULT_STALL") == nullptr) {
         return;
     }
-    sigset_t all;
-    sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, nullptr);
-    while (true) {
-        ::pause();
-    }
+    platform::stall_forever();
 }
 
 // PORT_OWNER_FAULT_EXIT_CODE=N: the check prints its report but exits with N.
@@ -62,33 +51,35 @@ int exit_code_as_asked(int exit_code) {
 }
 
 // PORT_OWNER_FAULT_KEEP_SIGNALS: the inherited signal dispositions stay (SIGCHLD ignored, say).
-bool keep_inherited_signals() {
-    return std::getenv("PORT_OWNER_FAULT_KEEP_SIGNALS") != nullptr;
+platform::InheritedSignals inherited_signals() {
+    return std::getenv("PORT_OWNER_FAULT_KEEP_SIGNALS") != nullptr
+               ? platform::InheritedSignals::keep
+               : platform::InheritedSignals::reset;
 }
 #else
 void stall_if_asked() {}
 int exit_code_as_asked(int exit_code) {
     return exit_code;
 }
-bool keep_inherited_signals() {
-    return false;
+platform::InheritedSignals inherited_signals() {
+    return platform::InheritedSignals::reset;
 }
 #endif
 
 void drop_privilege_or_stop() {
-    if (!linux_os::drop_all_privilege()) {
+    if (!platform::drop_all_privilege()) {
         throw std::runtime_error("cannot give up privileges after the scan");
     }
 }
 
 int check(const CommandLine& command_line) {
     const auto configuration = load_configuration(command_line);
-    linux_os::LinuxInventory inventory(command_line.listener_source);
+    const auto inventory = platform::make_inventory(command_line.listener_source);
 
     if (command_line.learn) {
-        const auto observation = inventory.observe(query_for_rules({}, true, false));
+        const auto observation = inventory->observe(query_for_rules({}, true, false));
         drop_privilege_or_stop();
-        print(format_learned_allow_list(observation.listeners, inventory.ephemeral_ports()));
+        print(format_learned_allow_list(observation.listeners, inventory->ephemeral_ports()));
         return 0;
     }
 
@@ -98,7 +89,7 @@ int check(const CommandLine& command_line) {
     const bool every_listener =
         command_line.verbosity > 0 || configuration.unlisted.has_thresholds();
     const auto started = std::chrono::steady_clock::now();
-    const auto observation = inventory.observe(
+    const auto observation = inventory->observe(
         query_for_rules(configuration.rules, every_listener, command_line.first_holder));
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     drop_privilege_or_stop();
@@ -151,14 +142,10 @@ int answering_failures(Action&& action, const std::vector<std::string>& files_to
 }
 
 int run(int argc, char** argv) {
-    // Before anything opens a file or starts a process: what the caller handed over.
-    linux_os::normalise_descriptors();
-    if (!keep_inherited_signals()) {
-        linux_os::reset_signals();
-    }
-    // Answered before anything else runs: with too small a stack even parsing the options (Boost)
+    // Before anything opens a file or starts a process: what the caller handed over. A problem is
+    // answered before anything else runs: with too small a stack even parsing the options (Boost)
     // could overflow it.
-    if (const auto limit_problem = linux_os::raise_resource_limits()) {
+    if (const auto limit_problem = platform::prepare_process(inherited_signals())) {
         print(format_tool_failure(*limit_problem));
         return exit_code(State::unknown);
     }
@@ -168,7 +155,7 @@ int run(int argc, char** argv) {
     const int parse_result = answering_failures(
         [&] {
             const auto expanded = expand_extra_opts(argc, argv);
-            if (linux_os::caller_is_less_privileged()) {
+            if (platform::caller_is_less_privileged()) {
                 files_to_withhold = expanded.files;
             }
             const auto& arguments = expanded.arguments;
@@ -188,7 +175,7 @@ int run(int argc, char** argv) {
         print(fmt::format("check_port_owner v{}\n", CHECK_PORT_OWNER_VERSION));
         return exit_code(State::unknown);
     }
-    return run_supervised(
+    return platform::run_supervised(
         command_line.timeout_seconds,
         command_line.learn ? ExpectedOutput::allow_list : ExpectedOutput::report,
         [&] { return answering_failures([&] { return check(command_line); }, files_to_withhold); });
@@ -202,8 +189,7 @@ int main(int argc, char** argv) {
     } catch (...) {
         // Out of memory while answering a failure, most likely: still one line, still UNKNOWN.
         constexpr std::string_view last_resort = "PORT_OWNER UNKNOWN - internal error\n";
-        [[maybe_unused]] const auto ignored =
-            ::write(STDOUT_FILENO, last_resort.data(), last_resort.size());
+        platform::write_to_stdout(last_resort);
         return exit_code(State::unknown);
     }
 }

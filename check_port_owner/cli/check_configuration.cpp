@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/check_configuration.hpp"
 
-#include <cerrno>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "core/allow_list_file.hpp"
 #include "core/input_error.hpp"
-#include "linux/privilege.hpp"
+#include "platform/platform.hpp"
 
 namespace port_owner {
 namespace {
@@ -18,11 +17,8 @@ constexpr std::size_t max_allow_list_bytes = 1024 * 1024;
 
 std::string read_allow_list(const std::string& path) {
     std::string text;
-    if (const int error = linux_os::read_caller_file(path, text, max_allow_list_bytes);
-        error != 0) {
-        throw InputError(
-            fmt::format("cannot read allow-list {}: {}", path,
-                        linux_os::describe_caller_file_error(error, max_allow_list_bytes)));
+    if (const auto problem = platform::read_caller_file(path, text, max_allow_list_bytes)) {
+        throw InputError(fmt::format("cannot read allow-list {}: {}", path, *problem));
     }
     return text;
 }
@@ -33,7 +29,7 @@ AllowListFile parse_allow_list_guarded(const std::string& text, const std::strin
     try {
         return parse_allow_list(text, path);
     } catch (const InputError& error) {
-        if (!linux_os::caller_is_less_privileged()) {
+        if (!platform::caller_is_less_privileged()) {
             throw;
         }
         const std::string_view message(error.what());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/command_line.hpp"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -9,6 +10,7 @@
 
 #include "core/input_error.hpp"
 #include "core/text_escape.hpp"
+#include "platform/platform.hpp"
 
 namespace port_owner {
 namespace po = boost::program_options;
@@ -32,7 +34,7 @@ po::options_description option_descriptions() {
         ("learn", po::bool_switch(), "")
         ("all-holders", po::bool_switch(), "")
         ("first-holder", po::bool_switch(), "")
-        ("listener-source", po::value<std::string>(), "auto|netlink|proc")
+        ("listener-source", po::value<std::string>(), "how listeners are listed")
         ("timeout,t", po::value<std::string>(), "SECONDS")
         ("verbose,v", po::bool_switch(), "")
         ("help,h", po::bool_switch(), "")
@@ -84,18 +86,13 @@ unsigned parse_timeout(const std::string& text) {
     return value;
 }
 
-linux_os::ListenerSourceChoice parse_source(const std::string& text) {
-    if (text == "auto") {
-        return linux_os::ListenerSourceChoice::automatic;
+std::string parse_source(const std::string& text) {
+    const auto names = platform::listener_source_names();
+    if (std::find(names.begin(), names.end(), text) == names.end()) {
+        throw InputError(fmt::format("invalid value '{}' for --listener-source: use {}", text,
+                                     fmt::join(names, ", ")));
     }
-    if (text == "netlink") {
-        return linux_os::ListenerSourceChoice::netlink;
-    }
-    if (text == "proc") {
-        return linux_os::ListenerSourceChoice::proc;
-    }
-    throw InputError(
-        fmt::format("invalid value '{}' for --listener-source: use auto, netlink or proc", text));
+    return text;
 }
 
 // Boost keeps an argument that is neither an option nor an option's value (`-p 80=a 81=a`, or
@@ -216,6 +213,7 @@ CommandLine parse_command_line(const std::vector<std::string>& arguments) {
     if (command_line.first_holder && values["all-holders"].as<bool>()) {
         throw InputError("--first-holder and --all-holders contradict each other: choose one");
     }
+    command_line.listener_source = platform::listener_source_names().front();
     if (values.count("listener-source")) {
         command_line.listener_source = parse_source(values["listener-source"].as<std::string>());
     }
@@ -233,7 +231,7 @@ std::string_view short_usage() {
 }
 
 std::string help_text() {
-    return R"(check_port_owner - is each port held by the program you expect?
+    return fmt::format(R"(check_port_owner - is each port held by the program you expect?
 
 Usage: check_port_owner [-C FILE] [-p RULE]... [options]
 
@@ -274,10 +272,7 @@ Other options:
       --first-holder      faster: stop at the first holder of each socket; a
                           process sharing it with that holder is missed
       --all-holders       every holder of every socket (the default)
-      --listener-source auto|netlink|proc
-                          how listeners are listed (default auto: netlink,
-                          /proc/net when netlink is unavailable)
-  -t, --timeout SECONDS   give up with UNKNOWN after SECONDS (default 10)
+{}  -t, --timeout SECONDS   give up with UNKNOWN after SECONDS (default 10)
       --extra-opts [SECTION][@FILE]
                           read options from an ini file (section defaults
                           to check_port_owner; standard plugins.ini paths)
@@ -286,11 +281,9 @@ Other options:
   -V, --version           the version (exit 3)
 
 Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
-Without root, other users' processes cannot be seen: their listeners are
-UNATTRIBUTED unless the package gave the binary the capabilities
-cap_dac_read_search,cap_sys_ptrace.
-Example: check_port_owner -p 80=nginx -p tcp/443=exe:/usr/sbin/nginx
-)";
+{}Example: check_port_owner -p 80=nginx -p tcp/443=exe:/usr/sbin/nginx
+)",
+                       platform::listener_source_help(), platform::privilege_help());
 }
 
 }  // namespace port_owner

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "core/state.hpp"
-#include "linux/linux_inventory.hpp"
 
 namespace port_owner {
 
@@ -25,7 +24,8 @@ struct CommandLine {
     // --first-holder: the opt-in shortcut (--all-holders, the default, is accepted and changes
     // nothing).
     bool first_holder = false;
-    linux_os::ListenerSourceChoice listener_source = linux_os::ListenerSourceChoice::automatic;
+    // One of platform::listener_source_names(); the first of them when not given.
+    std::string listener_source;
     unsigned timeout_seconds = 10;
     int verbosity = 0;
     bool help = false;

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/extra_opts.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
 #include <string_view>
 
@@ -11,7 +8,7 @@
 
 #include "core/extra_opts_file.hpp"
 #include "core/input_error.hpp"
-#include "linux/privilege.hpp"
+#include "platform/platform.hpp"
 
 namespace port_owner {
 namespace {
@@ -20,29 +17,11 @@ constexpr std::string_view plugin_name = "check_port_owner";
 constexpr std::string_view option_name = "--extra-opts";
 constexpr std::size_t max_extra_opts_bytes = 1024 * 1024;
 
-// The Monitoring Plugins' default locations, searched in this order after the environment.
-constexpr const char* standard_files[] = {
-    "/usr/local/etc/monitoring-plugins/monitoring-plugins.ini",
-    "/usr/local/etc/monitoring-plugins.ini",
-    "/etc/monitoring-plugins/monitoring-plugins.ini",
-    "/etc/monitoring-plugins.ini",
-    "/etc/nagios/plugins.ini",
-    "/usr/local/nagios/etc/plugins.ini",
-    "/usr/local/etc/nagios/plugins.ini",
-    "/etc/opt/nagios/plugins.ini",
-    "/etc/nagios-plugins.ini",
-    "/usr/local/etc/nagios-plugins.ini",
-    "/etc/opt/nagios-plugins.ini",
-};
 constexpr const char* config_path_files[] = {"monitoring-plugins.ini", "plugins.ini",
                                              "nagios-plugins.ini"};
 
-bool exists(const std::string& path) {
-    return ::access(path.c_str(), F_OK) == 0;
-}
-
 std::string find_default_file() {
-    if (!linux_os::caller_is_less_privileged()) {
+    if (!platform::caller_is_less_privileged()) {
         if (const char* file = std::getenv("MP_CONFIG_FILE"); file != nullptr && *file != '\0') {
             return file;
         }
@@ -55,16 +34,16 @@ std::string find_default_file() {
                                                                           : colon + 1);
                 for (const char* name : config_path_files) {
                     auto candidate = fmt::format("{}/{}", directory, name);
-                    if (!directory.empty() && exists(candidate)) {
+                    if (!directory.empty() && platform::file_exists(candidate)) {
                         return candidate;
                     }
                 }
             }
         }
     }
-    for (const char* file : standard_files) {
-        if (exists(file)) {
-            return file;
+    for (const auto file : platform::default_extra_opts_files()) {
+        if (platform::file_exists(std::string(file))) {
+            return std::string(file);
         }
     }
     throw InputError("--extra-opts: no extra-opts file found in the standard locations");
@@ -75,11 +54,8 @@ std::vector<std::string> arguments_from(std::string_view value, std::vector<std:
     const auto file = reference.file ? *reference.file : find_default_file();
     files.push_back(file);
     std::string text;
-    if (const int error = linux_os::read_caller_file(file, text, max_extra_opts_bytes);
-        error != 0) {
-        throw InputError(
-            fmt::format("--extra-opts: cannot read {}: {}", file,
-                        linux_os::describe_caller_file_error(error, max_extra_opts_bytes)));
+    if (const auto problem = platform::read_caller_file(file, text, max_extra_opts_bytes)) {
+        throw InputError(fmt::format("--extra-opts: cannot read {}: {}", file, *problem));
     }
     auto arguments = extra_opts_arguments(text, reference.section, file);
     if (!arguments) {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cli/supervisor.hpp"
+// The Linux supervisor: the check runs in a forked child (see platform::run_supervised and
+// docs/decisions.md on why a process, not alarm()).
+#include "platform/platform.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -23,7 +25,7 @@
 #include "linux/unique_fd.hpp"
 #include "linux/write_all.hpp"
 
-namespace port_owner {
+namespace port_owner::platform {
 namespace {
 
 // The plugin's output is capped at 8 KiB; anything beyond this is not ours to relay.
@@ -172,4 +174,4 @@ int run_supervised(unsigned timeout_seconds, ExpectedOutput expected,
     }
 }
 
-}  // namespace port_owner
+}  // namespace port_owner::platform

@@ -59,10 +59,14 @@ struct ProcessIdentity {
     ExecutableFileCheck executable_file = ExecutableFileCheck::unknown;
     // The process runs in another mount namespace than the plugin: its paths may name other files.
     bool other_mount_namespace = false;
-    std::uint32_t uid = 0;  // effective uid
-    std::string user;       // name of uid, or the number
+    std::uint32_t uid = 0;  // effective uid (Linux)
+    std::string user;       // name of uid, or the number; on Windows DOMAIN\name from the token
+    std::string user_sid;   // Windows: the token user's SID (S-1-5-...), empty elsewhere
     std::string command_line;
     std::string unit;  // systemd unit from the cgroup path, empty when none
+    // Windows: short names of the services this process hosts (W3SVC, WAS), from the service
+    // control manager; empty elsewhere or when none.
+    std::vector<std::string> services;
 
     // The name an admin knows the process by: the executable's basename, else comm (for display
     // only: matching never takes comm for the executable).

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/text_lines.hpp"
+
 namespace port_owner::linux_os {
 namespace {
 
@@ -96,13 +98,10 @@ std::optional<Listener> parse_proc_net_line(std::string_view line, Transport tra
 std::vector<Listener> parse_proc_net_table(std::string_view text, Transport transport,
                                            Family family, bool v6only_default) {
     std::vector<Listener> listeners;
-    while (!text.empty()) {
-        const auto newline = text.find('\n');
-        const auto line = text.substr(0, newline);
+    for (const std::string_view line : TextLines(text)) {
         if (auto listener = parse_proc_net_line(line, transport, family, v6only_default)) {
             listeners.push_back(*listener);
         }
-        text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
     }
     return listeners;
 }

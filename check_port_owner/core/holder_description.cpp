@@ -39,9 +39,9 @@ std::string describe_holder(const ProcessIdentity& holder, int verbosity) {
     return text;
 }
 
-std::string describe_address(const Listener& listener, bool with_port) {
+std::string describe_address(const Listener& listener, AddressForm form) {
     auto text = listener.address.to_host_string();
-    if (with_port) {
+    if (form == AddressForm::with_port) {
         text += fmt::format(":{}", listener.port);
     }
     return text;

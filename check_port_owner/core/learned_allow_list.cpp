@@ -42,11 +42,12 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
         auto& seen = seen_by_port[key];
         if (listener.holders.empty()) {
             seen.insert(fmt::format("{} socket owner {}, holder not identified",
-                                    describe_address(listener.socket, false),
+                                    describe_address(listener.socket, AddressForm::without_port),
                                     escape_text(listener.socket.socket_user, name_width)));
         }
         for (const auto& holder : listener.holders) {
-            seen.insert(fmt::format("{} {} user {}", describe_address(listener.socket, false),
+            seen.insert(fmt::format("{} {} user {}",
+                                    describe_address(listener.socket, AddressForm::without_port),
                                     escape_text(holder.display_name(), name_width),
                                     escape_text(holder.user, name_width)));
         }

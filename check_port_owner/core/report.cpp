@@ -112,7 +112,7 @@ std::string unlisted_summary(const Verdict& verdict) {
     for (std::size_t i = 0; i < verdict.unlisted.size() && i < unlisted_examples; ++i) {
         const auto& listener = *verdict.unlisted[i];
         auto example = fmt::format("{}/{}", transport_name(listener.socket.transport),
-                                   describe_address(listener.socket, true));
+                                   describe_address(listener.socket, AddressForm::with_port));
         if (!listener.holders.empty()) {
             // Appended in two steps: GCC 12 at -O3 reports a false -Wrestrict inside
             // operator+(const char*, string&&).
@@ -183,12 +183,15 @@ std::string first_line_summary(const Verdict& verdict) {
 }
 
 std::string listener_addresses(const Finding& finding) {
-    const bool with_port = finding.rule->spec.ports.low != finding.rule->spec.ports.high;
+    // A rule for one port has said it already; a range rule's listeners each name theirs.
+    const auto form = finding.rule->spec.ports.low != finding.rule->spec.ports.high
+                          ? AddressForm::with_port
+                          : AddressForm::without_port;
     std::vector<std::string> addresses;
     auto shown = finding.listeners;
     shown.insert(shown.end(), finding.uncertain.begin(), finding.uncertain.end());
     for (const auto* listener : shown) {
-        auto address = describe_address(listener->socket, with_port);
+        auto address = describe_address(listener->socket, form);
         if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) {
             addresses.push_back(std::move(address));
         }
@@ -294,7 +297,7 @@ std::string long_line(const Finding& finding, int verbosity) {
 
 std::string unlisted_line(const ObservedListener& listener, int verbosity) {
     auto text = fmt::format("unlisted {}/{}", transport_name(listener.socket.transport),
-                            describe_address(listener.socket, true));
+                            describe_address(listener.socket, AddressForm::with_port));
     if (!listener.holders.empty()) {
         text += ": " + describe_holder(listener.holders.front(), verbosity);
     } else {

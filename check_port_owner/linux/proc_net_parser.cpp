@@ -58,7 +58,7 @@ bool parse_address(std::string_view hex, Family family, IpAddress& address) {
 }  // namespace
 
 std::optional<Listener> parse_proc_net_line(std::string_view line, Transport transport,
-                                            Family family, bool v6only_default) {
+                                            Family family, Ipv6SocketDefault socket_default) {
     std::string_view rest = line;
     const auto slot = next_field(rest);
     const auto local = next_field(rest);
@@ -88,7 +88,8 @@ std::optional<Listener> parse_proc_net_line(std::string_view line, Transport tra
         !parse_number(uid, listener.socket_uid, 10) || !parse_number(inode, listener.inode, 10)) {
         return std::nullopt;
     }
-    listener.v6only = listener.address.family() == Family::ipv6 && v6only_default;
+    listener.v6only =
+        listener.address.family() == Family::ipv6 && socket_default == Ipv6SocketDefault::ipv6_only;
     // /proc/net has no column for IPV6_V6ONLY: for an IPv6 socket the flag above is only the
     // system default, and rules that depend on it must not rest on a guess.
     listener.v6only_known = listener.address.family() != Family::ipv6;
@@ -96,10 +97,10 @@ std::optional<Listener> parse_proc_net_line(std::string_view line, Transport tra
 }
 
 std::vector<Listener> parse_proc_net_table(std::string_view text, Transport transport,
-                                           Family family, bool v6only_default) {
+                                           Family family, Ipv6SocketDefault socket_default) {
     std::vector<Listener> listeners;
     for (const std::string_view line : TextLines(text)) {
-        if (auto listener = parse_proc_net_line(line, transport, family, v6only_default)) {
+        if (auto listener = parse_proc_net_line(line, transport, family, socket_default)) {
             listeners.push_back(*listener);
         }
     }

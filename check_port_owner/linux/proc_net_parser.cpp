@@ -2,11 +2,11 @@
 #include "linux/proc_net_parser.hpp"
 
 #include <array>
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 
 #include "core/text_lines.hpp"
+#include "core/whole_number.hpp"
 
 namespace port_owner::linux_os {
 namespace {
@@ -27,11 +27,15 @@ std::string_view next_field(std::string_view& rest) {
     return field;
 }
 
+// The whole field as a number, or false: a field with a sign, a blank or a stray character is a
+// malformed line, not a number.
 template <typename T>
 bool parse_number(std::string_view text, T& value, int base) {
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value, base);
-    return !text.empty() && ec == std::errc{} && ptr == end;
+    const auto number = parse_whole_number<T>(text, base);
+    if (number) {
+        value = *number;
+    }
+    return number.has_value();
 }
 
 // The kernel prints each 32-bit word of the address with %08X of its in-memory value, so on a

@@ -208,6 +208,10 @@ TEST_F(ProcNetParser, MalformedLinesAreSkipped) {
         replaced("00000000:1F90", "00000000:"),                      // empty port
         replaced("     0        0 59233", "     x        0 59233"),  // bad uid
         replaced("59233", "5923x"),                                  // bad inode
+        replaced("     0        0 59233", "    +0        0 59233"),  // signed uid
+        replaced("59233", "-59233"),                                 // signed inode
+        replaced("00000000:1F90", "00000000:+F90"),                  // signed port
+        replaced("59233", "99999999999999999999"),                   // inode beyond 64 bits
     };
     for (const auto& line : cases) {
         SCOPED_TRACE("'" + line + "'");

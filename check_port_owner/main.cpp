@@ -77,7 +77,8 @@ int check(const CommandLine& command_line) {
     const auto inventory = platform::make_inventory(command_line.listener_source);
 
     if (command_line.learn) {
-        const auto observation = inventory->observe(query_for_rules({}, true, false));
+        const auto observation = inventory->observe(
+            query_for_rules({}, ListenerScope::every_listener, HolderSearch::every_holder));
         drop_privilege_or_stop();
         print(format_learned_allow_list(observation.listeners, inventory->ephemeral_ports()));
         return 0;
@@ -86,11 +87,14 @@ int check(const CommandLine& command_line) {
     stall_if_asked();
     // Counting unlisted listeners (and showing them with -v) needs every listener, not only the
     // rules' ports.
-    const bool every_listener =
-        command_line.verbosity > 0 || configuration.unlisted.has_thresholds();
+    const auto scope = command_line.verbosity > 0 || configuration.unlisted.has_thresholds()
+                           ? ListenerScope::every_listener
+                           : ListenerScope::rule_ports;
+    const auto holder_search =
+        command_line.first_holder ? HolderSearch::first_holder : HolderSearch::every_holder;
     const auto started = std::chrono::steady_clock::now();
-    const auto observation = inventory->observe(
-        query_for_rules(configuration.rules, every_listener, command_line.first_holder));
+    const auto observation =
+        inventory->observe(query_for_rules(configuration.rules, scope, holder_search));
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     drop_privilege_or_stop();
 

@@ -44,41 +44,24 @@ def pytest_configure(config):
     signal.signal(signal.SIGTERM, interrupt)
 
 
-def _program(request, option):
-    value = request.config.getoption(option)
-    if not value:
-        pytest.fail(f"this test needs {option} PATH ({PROGRAM_OPTIONS[option]})", pytrace=False)
-    return os.path.abspath(value)
+def _program_fixture(option):
+    """A session fixture giving the absolute path the command line passed as `option`."""
+    @pytest.fixture(scope="session")
+    def program(request):
+        value = request.config.getoption(option)
+        if not value:
+            pytest.fail(f"this test needs {option} PATH ({PROGRAM_OPTIONS[option]})",
+                        pytrace=False)
+        return os.path.abspath(value)
+    return program
 
 
-@pytest.fixture(scope="session")
-def plugin(request):
-    return _program(request, "--plugin")
-
-
-@pytest.fixture(scope="session")
-def range_eval(request):
-    return _program(request, "--range-eval")
-
-
-@pytest.fixture(scope="session")
-def busy_host(request):
-    return _program(request, "--busy-host")
-
-
-@pytest.fixture(scope="session")
-def spawn_measured(request):
-    return _program(request, "--spawn-measured")
-
-
-@pytest.fixture(scope="session")
-def build_dir(request):
-    return _program(request, "--build-dir")
-
-
-@pytest.fixture(scope="session")
-def cpack(request):
-    return _program(request, "--cpack")
+plugin = _program_fixture("--plugin")
+range_eval = _program_fixture("--range-eval")
+busy_host = _program_fixture("--busy-host")
+spawn_measured = _program_fixture("--spawn-measured")
+build_dir = _program_fixture("--build-dir")
+cpack = _program_fixture("--cpack")
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@
 
 #include "core/input_error.hpp"
 #include "core/text_escape.hpp"
+#include "core/whole_number.hpp"
 #include "platform/platform.hpp"
 
 namespace port_owner {
@@ -70,20 +71,12 @@ std::optional<State> state_option(const po::variables_map& values, const char* n
 }
 
 unsigned parse_timeout(const std::string& text) {
-    unsigned value = 0;
-    std::size_t used = 0;
-    try {
-        if (!text.empty() && text.front() != '-' && text.front() != '+') {
-            value = static_cast<unsigned>(std::stoul(text, &used));
-        }
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != text.size() || text.empty() || value < 1 || value > max_timeout_seconds) {
+    const auto value = parse_whole_number<unsigned>(text);
+    if (!value || *value < 1 || *value > max_timeout_seconds) {
         throw InputError(fmt::format("invalid timeout '{}': give whole seconds from 1 to {}", text,
                                      max_timeout_seconds));
     }
-    return value;
+    return *value;
 }
 
 std::string parse_source(const std::string& text) {

@@ -18,6 +18,8 @@ constexpr std::string_view command_line_prefix = "cmdline:";
 
 // No real command-line pattern needs more; it also keeps error messages short.
 constexpr std::size_t max_regex_length = 1024;
+// The start of an entry that is too long, enough for the admin to find it in the file.
+constexpr std::size_t quoted_entry_length = 40;
 
 // RE2's memory budget for one compiled pattern and its DFA caches (RE2's default is 8 MiB), so
 // that many entries cannot take much memory. Even `\pL{100}` (120,000 instructions) fits; a
@@ -33,7 +35,7 @@ std::shared_ptr<const re2::RE2> compile_command_line_regex(std::string_view patt
     if (pattern.size() > max_regex_length) {
         throw InputError(
             fmt::format("invalid allow entry '{}...': cmdline: pattern longer than {} bytes",
-                        whole_entry.substr(0, 40), max_regex_length));
+                        whole_entry.substr(0, quoted_entry_length), max_regex_length));
     }
     re2::RE2::Options options;
     options.set_log_errors(false);  // errors become the InputError below, not lines on stderr

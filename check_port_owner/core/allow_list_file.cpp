@@ -15,6 +15,7 @@
 
 #include "core/ignore_spec.hpp"
 #include "core/input_error.hpp"
+#include "core/text_lines.hpp"
 #include "core/text_trim.hpp"
 
 namespace port_owner {
@@ -99,13 +100,7 @@ class AllowListParser {
     std::vector<IniLine> scan_lines() const {
         std::vector<IniLine> lines;
         std::string section;
-        std::string_view rest = text_;
-        int number = 0;
-        while (!rest.empty()) {
-            const auto newline = rest.find('\n');
-            auto line = rest.substr(0, newline);
-            rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
-            ++number;
+        for (auto [number, line] : NumberedTextLines(text_)) {
             const auto comment = line.find('#');
             if (comment != std::string_view::npos &&
                 line.substr(0, comment).find("cmdline:") != std::string_view::npos) {

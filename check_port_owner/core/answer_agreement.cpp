@@ -10,6 +10,9 @@ namespace port_owner {
 namespace {
 
 constexpr std::string_view report_prefix = "PORT_OWNER ";
+// Enough of a line that is not a report to recognise it (a shell error, a crash message) while
+// the message about it stays one short line.
+constexpr std::size_t quoted_line_width = 60;
 
 // The state named by `PORT_OWNER WORD ` on line 1, nullopt when line 1 is not of that form.
 std::optional<State> state_of_first_line(std::string_view output) {
@@ -42,8 +45,8 @@ std::optional<std::string> answer_disagreement(std::string_view output, int exit
             return std::nullopt;
         }
         const auto first_line = output.substr(0, output.find('\n'));
-        return fmt::format("printed '{}' and ended with exit code {}", escape_text(first_line, 60),
-                           exit_code);
+        return fmt::format("printed '{}' and ended with exit code {}",
+                           escape_text(first_line, quoted_line_width), exit_code);
     }
     if (static_cast<int>(*state) != exit_code) {
         return fmt::format("printed {} but ended with exit code {}", state_word(*state), exit_code);

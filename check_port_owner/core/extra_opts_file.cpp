@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/input_error.hpp"
+#include "core/text_lines.hpp"
 #include "core/text_trim.hpp"
 
 namespace port_owner {
@@ -13,12 +14,8 @@ std::optional<std::vector<std::string>> extra_opts_arguments(std::string_view te
                                                              std::string_view file_name) {
     std::optional<std::vector<std::string>> arguments;
     bool in_section = false;
-    int line_number = 0;
-    while (!text.empty()) {
-        const auto newline = text.find('\n');
-        const auto line = trim_blanks(text.substr(0, newline));
-        text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
-        ++line_number;
+    for (const auto [line_number, untrimmed] : NumberedTextLines(text)) {
+        const auto line = trim_blanks(untrimmed);
         if (line.empty() || line.front() == '#' || line.front() == ';') {
             continue;
         }

@@ -3,15 +3,16 @@
 
 #include <fmt/format.h>
 
+#include "core/output_widths.hpp"
 #include "core/text_escape.hpp"
 
 namespace port_owner {
 
 std::string describe_holder(const ProcessIdentity& holder, int verbosity) {
-    auto text = fmt::format("{} pid {} user {}", escape_text(holder.display_name(), 64), holder.pid,
-                            escape_text(holder.user, 64));
+    auto text = fmt::format("{} pid {} user {}", escape_text(holder.display_name(), name_width),
+                            holder.pid, escape_text(holder.user, name_width));
     if (holder.executable) {
-        text += fmt::format(" exe {}", escape_text(*holder.executable, 200));
+        text += fmt::format(" exe {}", escape_text(*holder.executable, path_width));
         if (holder.executable_deleted) {
             text += " (deleted)";
         } else if (holder.executable_file == ExecutableFileCheck::different_file) {
@@ -21,25 +22,26 @@ std::string describe_holder(const ProcessIdentity& holder, int verbosity) {
         text += fmt::format(" exe unreadable ({})", escape_text(holder.executable_problem.empty()
                                                                     ? "unknown reason"
                                                                     : holder.executable_problem,
-                                                                100));
+                                                                error_text_width));
     }
     if (holder.other_mount_namespace) {
         text += " mount namespace other than the plugin's";
     }
     if (!holder.unit.empty()) {
-        text += fmt::format(" unit {}", escape_text(holder.unit, 100));
+        text += fmt::format(" unit {}", escape_text(holder.unit, unit_width));
     }
     if (verbosity >= 1) {
         text += fmt::format(" ppid {} comm {} cmdline '{}'", holder.parent_pid,
-                            escape_text(holder.comm, 64),
-                            escape_text(holder.command_line, verbosity >= 2 ? 1024 : 200));
+                            escape_text(holder.comm, name_width),
+                            escape_text(holder.command_line,
+                                        verbosity >= 2 ? full_command_line_width : path_width));
     }
     return text;
 }
 
-std::string describe_address(const Listener& listener, bool with_port) {
+std::string describe_address(const Listener& listener, AddressForm form) {
     auto text = listener.address.to_host_string();
-    if (with_port) {
+    if (form == AddressForm::with_port) {
         text += fmt::format(":{}", listener.port);
     }
     return text;

@@ -12,7 +12,10 @@ namespace port_owner {
 // With verbosity >= 1 the parent pid and the command line follow.
 std::string describe_holder(const ProcessIdentity& holder, int verbosity);
 
-// A listener's address as the output shows it: `0.0.0.0`, `[::]`, or with `:port` when asked.
-std::string describe_address(const Listener& listener, bool with_port);
+// Whether an address is shown with its port: where the port is already said, it is left out.
+enum class AddressForm { without_port, with_port };
+
+// A listener's address as the output shows it: `0.0.0.0`, `[::]`, or `0.0.0.0:80`, `[::1]:80`.
+std::string describe_address(const Listener& listener, AddressForm form);
 
 }  // namespace port_owner

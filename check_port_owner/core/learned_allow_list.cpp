@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/holder_description.hpp"
+#include "core/output_widths.hpp"
 #include "core/text_escape.hpp"
 
 namespace port_owner {
@@ -41,13 +42,14 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
         auto& seen = seen_by_port[key];
         if (listener.holders.empty()) {
             seen.insert(fmt::format("{} socket owner {}, holder not identified",
-                                    describe_address(listener.socket, false),
-                                    escape_text(listener.socket.socket_user, 64)));
+                                    describe_address(listener.socket, AddressForm::without_port),
+                                    escape_text(listener.socket.socket_user, name_width)));
         }
         for (const auto& holder : listener.holders) {
-            seen.insert(fmt::format("{} {} user {}", describe_address(listener.socket, false),
-                                    escape_text(holder.display_name(), 64),
-                                    escape_text(holder.user, 64)));
+            seen.insert(fmt::format("{} {} user {}",
+                                    describe_address(listener.socket, AddressForm::without_port),
+                                    escape_text(holder.display_name(), name_width),
+                                    escape_text(holder.user, name_width)));
         }
         for (const auto& holder : listener.holders) {
             // exe: matches only a verified executable, so only such a one is learned; for any

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/holder_description.hpp"
+#include "core/output_widths.hpp"
 #include "core/perfdata.hpp"
 #include "core/text_escape.hpp"
 
@@ -20,28 +21,34 @@ constexpr std::size_t max_summary = 600;
 constexpr std::size_t max_line = 1024;     // one long-output line
 constexpr std::size_t marker_room = 80;    // kept free for the "lines cut" marker
 constexpr std::size_t min_line_room = 40;  // below this a line would say nothing useful
+// The summary names a few unlisted listeners as examples; -v lists them all.
+constexpr std::size_t unlisted_examples = 3;
+// A message of the plugin's own that stopped the check, with room left in the first line for
+// the "PORT_OWNER UNKNOWN - " before it.
+constexpr std::size_t max_failure_message = 900;
 
 std::string plural(std::size_t count, std::string_view word) {
     return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
 }
 
 std::string rule_label(const Finding& finding) {
-    return escape_text(finding.rule->label(), 80);
+    return escape_text(finding.rule->label(), label_width);
 }
 
 std::string allowed_text(const Finding& finding) {
     return finding.rule->allow.empty() ? std::string("any program")
-                                       : escape_text(finding.rule->allowed_text(), 300);
+                                       : escape_text(finding.rule->allowed_text(), reason_width);
 }
 
 std::string attribution_problem(const ObservedListener& listener) {
-    return listener.attribution_problem.empty() ? std::string("no process holds the socket")
-                                                : escape_text(listener.attribution_problem, 300);
+    return listener.attribution_problem.empty()
+               ? std::string("no process holds the socket")
+               : escape_text(listener.attribution_problem, reason_width);
 }
 
 std::string unattributed_reason(const Unattributed& unattributed) {
     return unattributed.reason.empty() ? attribution_problem(*unattributed.listener)
-                                       : escape_text(unattributed.reason, 300);
+                                       : escape_text(unattributed.reason, reason_width);
 }
 
 const ProcessIdentity* first_holder(const Finding& finding) {
@@ -64,7 +71,8 @@ std::string summarize(const Finding& finding) {
             }
             return fmt::format(
                 "{} held by {} (pid {}, user {}){}, expected {}", rule_label(finding),
-                escape_text(culprit.display_name(), 64), culprit.pid, escape_text(culprit.user, 64),
+                escape_text(culprit.display_name(), name_width), culprit.pid,
+                escape_text(culprit.user, name_width),
                 pids.size() > 1 ? fmt::format(" and {} more", pids.size() - 1) : std::string(),
                 allowed_text(finding));
         }
@@ -76,39 +84,40 @@ std::string summarize(const Finding& finding) {
             if (unattributed.holder != nullptr) {
                 return fmt::format(
                     "{} holder {} (pid {}, user {}) not verified: {}", rule_label(finding),
-                    escape_text(unattributed.holder->display_name(), 64), unattributed.holder->pid,
-                    escape_text(unattributed.holder->user, 64), unattributed_reason(unattributed));
+                    escape_text(unattributed.holder->display_name(), name_width),
+                    unattributed.holder->pid, escape_text(unattributed.holder->user, name_width),
+                    unattributed_reason(unattributed));
             }
             return fmt::format("{} {} (socket owner {}): {}", rule_label(finding),
                                unattributed.listener->holders.empty() ? "holder not identified"
                                                                       : "holders not all examined",
-                               escape_text(unattributed.listener->socket.socket_user, 64),
+                               escape_text(unattributed.listener->socket.socket_user, name_width),
                                unattributed_reason(unattributed));
         }
         case Outcome::undecided:
             return fmt::format("{} undecided: {}", rule_label(finding),
-                               escape_text(finding.undecided_reason, 300));
+                               escape_text(finding.undecided_reason, reason_width));
         case Outcome::ok:
             break;
     }
     const auto* holder = first_holder(finding);
-    return holder
-               ? fmt::format("{} {}", rule_label(finding), escape_text(holder->display_name(), 64))
-               : rule_label(finding);
+    return holder ? fmt::format("{} {}", rule_label(finding),
+                                escape_text(holder->display_name(), name_width))
+                  : rule_label(finding);
 }
 
 std::string unlisted_summary(const Verdict& verdict) {
     const auto& count = *verdict.unlisted_count;
     std::vector<std::string> examples;
-    for (std::size_t i = 0; i < verdict.unlisted.size() && i < 3; ++i) {
+    for (std::size_t i = 0; i < verdict.unlisted.size() && i < unlisted_examples; ++i) {
         const auto& listener = *verdict.unlisted[i];
         auto example = fmt::format("{}/{}", transport_name(listener.socket.transport),
-                                   describe_address(listener.socket, true));
+                                   describe_address(listener.socket, AddressForm::with_port));
         if (!listener.holders.empty()) {
             // Appended in two steps: GCC 12 at -O3 reports a false -Wrestrict inside
             // operator+(const char*, string&&).
             example += ' ';
-            example += escape_text(listener.holders.front().display_name(), 64);
+            example += escape_text(listener.holders.front().display_name(), name_width);
         }
         examples.push_back(std::move(example));
     }
@@ -116,7 +125,7 @@ std::string unlisted_summary(const Verdict& verdict) {
     const auto& range = count.state == State::critical ? count.critical_text : count.warning_text;
     if (count.state != State::ok && range) {
         text += fmt::format(" ({} {})", count.state == State::critical ? "-c" : "-w",
-                            escape_text(*range, 40));
+                            escape_text(*range, range_width));
     }
     if (!examples.empty()) {
         text += fmt::format(": {}", fmt::join(examples, ", "));
@@ -174,12 +183,15 @@ std::string first_line_summary(const Verdict& verdict) {
 }
 
 std::string listener_addresses(const Finding& finding) {
-    const bool with_port = finding.rule->spec.ports.low != finding.rule->spec.ports.high;
+    // A rule for one port has said it already; a range rule's listeners each name theirs.
+    const auto form = finding.rule->spec.ports.low != finding.rule->spec.ports.high
+                          ? AddressForm::with_port
+                          : AddressForm::without_port;
     std::vector<std::string> addresses;
     auto shown = finding.listeners;
     shown.insert(shown.end(), finding.uncertain.begin(), finding.uncertain.end());
     for (const auto* listener : shown) {
-        auto address = describe_address(listener->socket, with_port);
+        auto address = describe_address(listener->socket, form);
         if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) {
             addresses.push_back(std::move(address));
         }
@@ -200,7 +212,7 @@ std::string describe_ok_holders(const Finding& finding, int verbosity) {
     if (holders.empty()) {
         const auto& socket = finding.listeners.front()->socket;
         return fmt::format("holder not identified, socket owner {}",
-                           escape_text(socket.socket_user, 64));
+                           escape_text(socket.socket_user, name_width));
     }
     // A prefork server has many holders; one line per rule names the first and counts the rest
     // unless the admin asked for detail.
@@ -262,13 +274,14 @@ std::string long_line(const Finding& finding, int verbosity) {
                 detail = "holder not identified";
             }
             detail += fmt::format(", socket owner {} uid {}: {} (allowed: {})",
-                                  escape_text(socket.socket_user, 64), socket.socket_uid,
+                                  escape_text(socket.socket_user, name_width), socket.socket_uid,
                                   unattributed_reason(unattributed), allowed_text(finding));
             break;
         }
         case Outcome::undecided:
-            detail = fmt::format("{} (allowed: {})", escape_text(finding.undecided_reason, 300),
-                                 allowed_text(finding));
+            detail =
+                fmt::format("{} (allowed: {})", escape_text(finding.undecided_reason, reason_width),
+                            allowed_text(finding));
             break;
     }
     for (const auto* listener : finding.listeners) {
@@ -284,11 +297,12 @@ std::string long_line(const Finding& finding, int verbosity) {
 
 std::string unlisted_line(const ObservedListener& listener, int verbosity) {
     auto text = fmt::format("unlisted {}/{}", transport_name(listener.socket.transport),
-                            describe_address(listener.socket, true));
+                            describe_address(listener.socket, AddressForm::with_port));
     if (!listener.holders.empty()) {
         text += ": " + describe_holder(listener.holders.front(), verbosity);
     } else {
-        text += fmt::format(": socket owner {}", escape_text(listener.socket.socket_user, 64));
+        text +=
+            fmt::format(": socket owner {}", escape_text(listener.socket.socket_user, name_width));
     }
     return text;
 }
@@ -297,10 +311,10 @@ std::string unlisted_count_line(const Verdict& verdict) {
     const auto& count = *verdict.unlisted_count;
     std::vector<std::string> ranges;
     if (count.warning_text) {
-        ranges.push_back("-w " + escape_text(*count.warning_text, 40));
+        ranges.push_back("-w " + escape_text(*count.warning_text, range_width));
     }
     if (count.critical_text) {
-        ranges.push_back("-c " + escape_text(*count.critical_text, 40));
+        ranges.push_back("-c " + escape_text(*count.critical_text, range_width));
     }
     return fmt::format("{} unlisted: {} ({})", state_word(count.state),
                        plural(verdict.unlisted.size(), "listener"), fmt::join(ranges, ", "));
@@ -362,7 +376,7 @@ std::string format_report(const Verdict& verdict, const ReportContext& context) 
     }
     // With thresholds the unlisted listeners are the reason for the state, so they are shown.
     for (const auto& note : context.notes) {
-        lines.push_back("note: " + escape_text(note, 300));
+        lines.push_back("note: " + escape_text(note, reason_width));
     }
     if (context.verbosity >= 1 || verdict.unlisted_count) {
         for (const auto* listener : verdict.unlisted) {
@@ -376,8 +390,8 @@ std::string format_report(const Verdict& verdict, const ReportContext& context) 
         const std::size_t room =
             used + marker_room < max_output ? max_output - marker_room - used : 0;
         if (room < min_line_room) {
-            output +=
-                fmt::format("... {} more lines cut (output limited to 8 KiB)\n", lines.size() - i);
+            output += fmt::format("... {} more lines cut (output limited to {} KiB)\n",
+                                  lines.size() - i, max_output / 1024);
             break;
         }
         output += cut_to_length(lines[i], std::min(room, max_line)) + "\n";
@@ -386,7 +400,7 @@ std::string format_report(const Verdict& verdict, const ReportContext& context) 
 }
 
 std::string format_tool_failure(std::string_view message) {
-    return fmt::format("PORT_OWNER UNKNOWN - {}\n", escape_text(message, 900));
+    return fmt::format("PORT_OWNER UNKNOWN - {}\n", escape_text(message, max_failure_message));
 }
 
 }  // namespace port_owner

@@ -22,11 +22,11 @@ std::vector<PortRange> merged(std::vector<PortRange> ranges) {
 
 }  // namespace
 
-InventoryQuery query_for_rules(const std::vector<Rule>& rules, bool every_listener,
-                               bool first_holder_only) {
+InventoryQuery query_for_rules(const std::vector<Rule>& rules, ListenerScope scope,
+                               HolderSearch holder_search) {
     InventoryQuery query;
-    query.first_holder_only = first_holder_only;
-    if (every_listener) {
+    query.first_holder_only = holder_search == HolderSearch::first_holder;
+    if (scope == ListenerScope::every_listener) {
         return query;
     }
     query.want_tcp = false;

@@ -8,10 +8,16 @@
 
 namespace port_owner {
 
+// Which listeners the check needs: those on the rules' ports, or every one (for --learn, -v and
+// the unlisted count).
+enum class ListenerScope { rule_ports, every_listener };
+
+// Whether the holder scan may stop at the first process found for a socket (--first-holder).
+enum class HolderSearch { every_holder, first_holder };
+
 // The narrowest inventory question that still answers every rule: only the protocols the rules
-// name, only their ports. With `every_listener` (for --learn and the unlisted count) no port
-// filter is applied.
-InventoryQuery query_for_rules(const std::vector<Rule>& rules, bool every_listener,
-                               bool first_holder_only);
+// name, only their ports. With ListenerScope::every_listener no port filter is applied.
+InventoryQuery query_for_rules(const std::vector<Rule>& rules, ListenerScope scope,
+                               HolderSearch holder_search);
 
 }  // namespace port_owner

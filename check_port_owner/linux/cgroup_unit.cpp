@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/cgroup_unit.hpp"
 
+#include "core/text_lines.hpp"
+
 namespace port_owner::linux_os {
 namespace {
 
@@ -29,11 +31,7 @@ std::string last_unit_in_path(std::string_view path) {
 
 std::string unit_from_cgroup(std::string_view cgroup_text) {
     std::string fallback;
-    while (!cgroup_text.empty()) {
-        const auto newline = cgroup_text.find('\n');
-        const auto line = cgroup_text.substr(0, newline);
-        cgroup_text.remove_prefix(newline == std::string_view::npos ? cgroup_text.size()
-                                                                    : newline + 1);
+    for (const std::string_view line : TextLines(cgroup_text)) {
         // hierarchy-id:controllers:path
         const auto first = line.find(':');
         const auto second = first == std::string_view::npos ? first : line.find(':', first + 1);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <string>
 
+#include "core/text_lines.hpp"
 #include "core/whole_number.hpp"
 #include "linux/file_reading.hpp"
 
@@ -31,10 +32,7 @@ RingFiles parse_io_uring_fdinfo(std::string_view fdinfo) {
     std::uint64_t registered = 0;
     std::size_t listed = 0;
     bool in_list = false;
-    while (!fdinfo.empty()) {
-        const auto newline = fdinfo.find('\n');
-        const auto line = fdinfo.substr(0, newline);
-        fdinfo.remove_prefix(newline == std::string_view::npos ? fdinfo.size() : newline + 1);
+    for (const std::string_view line : TextLines(fdinfo)) {
         if (line.starts_with(user_files_key)) {
             registered = leading_number(line.substr(user_files_key.size()));
             in_list = true;

@@ -12,11 +12,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <vector>
 
+#include "core/whole_number.hpp"
 #include "linux/unique_fd.hpp"
 #include "linux/write_all.hpp"
 
@@ -28,24 +29,25 @@ struct Caller {
     gid_t gid = 0;
 };
 
-bool parse_id(const char* text, unsigned& id) {
-    if (text == nullptr || *text == '\0') {
-        return false;
+// An id from the environment: digits only, or nullopt (also for an unset variable).
+std::optional<unsigned> parse_id(const char* text) {
+    if (text == nullptr) {
+        return std::nullopt;
     }
-    const auto* end = text + std::strlen(text);
-    const auto [ptr, ec] = std::from_chars(text, end, id);
-    return ec == std::errc{} && ptr == end;
+    return parse_whole_number<unsigned>(text);
 }
 
 // The user on whose behalf we run. Under sudo every id is 0, and sudo itself sets SUDO_UID and
 // SUDO_GID to the invoking user (a caller cannot choose them without root already).
 Caller caller() {
     Caller result{::getuid(), ::getgid()};
-    unsigned uid = 0;
-    unsigned gid = 0;
-    if (result.uid == 0 && ::geteuid() == 0 && parse_id(std::getenv("SUDO_UID"), uid) &&
-        parse_id(std::getenv("SUDO_GID"), gid)) {
-        result = {static_cast<uid_t>(uid), static_cast<gid_t>(gid)};
+    if (result.uid != 0 || ::geteuid() != 0) {
+        return result;
+    }
+    const auto uid = parse_id(std::getenv("SUDO_UID"));
+    const auto gid = parse_id(std::getenv("SUDO_GID"));
+    if (uid && gid) {
+        result = {static_cast<uid_t>(*uid), static_cast<gid_t>(*gid)};
     }
     return result;
 }

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 
+#include "core/text_lines.hpp"
 #include "linux/file_reading.hpp"
 
 namespace port_owner::linux_os {
@@ -25,10 +26,7 @@ std::string_view field(std::string_view& rest) {
 
 std::string proc_hidepid_option(std::string_view mountinfo) {
     std::string option;
-    while (!mountinfo.empty()) {
-        const auto newline = mountinfo.find('\n');
-        std::string_view rest = mountinfo.substr(0, newline);
-        mountinfo.remove_prefix(newline == std::string_view::npos ? mountinfo.size() : newline + 1);
+    for (std::string_view rest : TextLines(mountinfo)) {
         // id parent major:minor root mount-point options [optional...] - fstype source super
         field(rest);
         field(rest);

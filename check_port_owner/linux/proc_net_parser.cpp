@@ -2,9 +2,11 @@
 #include "linux/proc_net_parser.hpp"
 
 #include <array>
-#include <charconv>
 #include <cstdint>
 #include <cstring>
+
+#include "core/text_lines.hpp"
+#include "core/whole_number.hpp"
 
 namespace port_owner::linux_os {
 namespace {
@@ -25,11 +27,15 @@ std::string_view next_field(std::string_view& rest) {
     return field;
 }
 
+// The whole field as a number, or false: a field with a sign, a blank or a stray character is a
+// malformed line, not a number.
 template <typename T>
 bool parse_number(std::string_view text, T& value, int base) {
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value, base);
-    return !text.empty() && ec == std::errc{} && ptr == end;
+    const auto number = parse_whole_number<T>(text, base);
+    if (number) {
+        value = *number;
+    }
+    return number.has_value();
 }
 
 // The kernel prints each 32-bit word of the address with %08X of its in-memory value, so on a
@@ -56,7 +62,7 @@ bool parse_address(std::string_view hex, Family family, IpAddress& address) {
 }  // namespace
 
 std::optional<Listener> parse_proc_net_line(std::string_view line, Transport transport,
-                                            Family family, bool v6only_default) {
+                                            Family family, Ipv6SocketDefault socket_default) {
     std::string_view rest = line;
     const auto slot = next_field(rest);
     const auto local = next_field(rest);
@@ -86,7 +92,8 @@ std::optional<Listener> parse_proc_net_line(std::string_view line, Transport tra
         !parse_number(uid, listener.socket_uid, 10) || !parse_number(inode, listener.inode, 10)) {
         return std::nullopt;
     }
-    listener.v6only = listener.address.family() == Family::ipv6 && v6only_default;
+    listener.v6only =
+        listener.address.family() == Family::ipv6 && socket_default == Ipv6SocketDefault::ipv6_only;
     // /proc/net has no column for IPV6_V6ONLY: for an IPv6 socket the flag above is only the
     // system default, and rules that depend on it must not rest on a guess.
     listener.v6only_known = listener.address.family() != Family::ipv6;
@@ -94,15 +101,12 @@ std::optional<Listener> parse_proc_net_line(std::string_view line, Transport tra
 }
 
 std::vector<Listener> parse_proc_net_table(std::string_view text, Transport transport,
-                                           Family family, bool v6only_default) {
+                                           Family family, Ipv6SocketDefault socket_default) {
     std::vector<Listener> listeners;
-    while (!text.empty()) {
-        const auto newline = text.find('\n');
-        const auto line = text.substr(0, newline);
-        if (auto listener = parse_proc_net_line(line, transport, family, v6only_default)) {
+    for (const std::string_view line : TextLines(text)) {
+        if (auto listener = parse_proc_net_line(line, transport, family, socket_default)) {
             listeners.push_back(*listener);
         }
-        text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
     }
     return listeners;
 }

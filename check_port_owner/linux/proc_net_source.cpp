@@ -15,10 +15,12 @@
 namespace port_owner::linux_os {
 namespace {
 
-bool bindv6only_default() {
+Ipv6SocketDefault ipv6_socket_default() {
     std::string value;
     return read_file_at(AT_FDCWD, "/proc/sys/net/ipv6/bindv6only", value, 16) == 0 &&
-           value.starts_with('1');
+                   value.starts_with('1')
+               ? Ipv6SocketDefault::ipv6_only
+               : Ipv6SocketDefault::dual_stack;
 }
 
 }  // namespace
@@ -36,7 +38,7 @@ std::vector<Listener> ProcNetSource::list(Transport transport, Family family,
         }
         throw ListenerSourceError(fmt::format("cannot read {}: {}", path, std::strerror(error)));
     }
-    auto listeners = parse_proc_net_table(text, transport, family, bindv6only_default());
+    auto listeners = parse_proc_net_table(text, transport, family, ipv6_socket_default());
     keep_listeners_on_ports(listeners, ports);
     return listeners;
 }

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <optional>
 
+#include "core/text_lines.hpp"
 #include "linux/cgroup_unit.hpp"
 #include "linux/file_reading.hpp"
 
@@ -27,17 +28,10 @@ bool process_gone(int error) {
 }
 
 std::string_view field_value(std::string_view status, std::string_view key) {
-    std::size_t position = 0;
-    while (position < status.size()) {
-        const auto newline = status.find('\n', position);
-        const auto line = status.substr(position, newline - position);
+    for (const std::string_view line : TextLines(status)) {
         if (line.starts_with(key)) {
             return line.substr(key.size());
         }
-        if (newline == std::string_view::npos) {
-            break;
-        }
-        position = newline + 1;
     }
     return {};
 }

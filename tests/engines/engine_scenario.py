@@ -21,7 +21,8 @@ import pytest
 from pylib import plugin as check_port_owner
 from pylib.assertions import (assert_counts, assert_perfdata_conventions, assert_state_line,
                               assert_text_lines_clean)
-from pylib.engines import ENGINE_USER, NotificationLog, engine_user, session_processes
+from pylib.engines import (ENGINE_USER, NotificationLog, engine_user, session_processes,
+                           wait_for_results)
 
 OK_PORT, CRITICAL_PORT = 80, 81
 OK_SERVICE, CRITICAL_SERVICE = "port80-nginx", "port81-nginx"
@@ -52,6 +53,16 @@ class EngineRun:
 def notified(notifications):
     """True once the notification command ran for the CRITICAL service."""
     return any(len(r) >= 3 and r[2] == CRITICAL_SERVICE for r in notifications.records())
+
+
+def wait_for_engine_run(engine, title, name, notifications):
+    """Waits until `engine` (titled `title` in a failure) checked both services twice and sent the
+    notification; the EngineRun a test module's `engine_run` fixture returns."""
+    results = wait_for_results(engine, SERVICES, RESULT_TIMEOUT_S, repeated=True,
+                               also=lambda: notified(notifications))
+    assert results is not None, (f"{title} did not check both services twice and notify within "
+                                 f"{RESULT_TIMEOUT_S:.0f} s\n{engine.diagnostics()}")
+    return EngineRun(name, engine.process.pid, results)
 
 
 class EngineScenarioTests:

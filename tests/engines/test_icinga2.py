@@ -7,9 +7,8 @@ import os
 
 import pytest
 
-from engine_scenario import (CRITICAL_SERVICE, HOST_NAME, PERFDATA_LABELS, RESULT_TIMEOUT_S,
-                             RULES, SERVICES, EngineRun, EngineScenarioTests, notified)
-from pylib.engines import wait_for_results
+from engine_scenario import (CRITICAL_SERVICE, HOST_NAME, PERFDATA_LABELS, RULES, SERVICES,
+                             EngineScenarioTests, wait_for_engine_run)
 from pylib.icinga2 import ICINGA2_BINARY, Icinga2
 from pylib.processes import require_programs
 
@@ -86,11 +85,7 @@ def icinga2(scenario, module_workdir, module_processes):
 @pytest.fixture(scope="module")
 def engine_run(icinga2, scenario):
     """Waits until Icinga 2 checked both services twice and sent the notification."""
-    results = wait_for_results(icinga2, SERVICES, RESULT_TIMEOUT_S, repeated=True,
-                               also=lambda: notified(scenario.notifications))
-    assert results is not None, (f"Icinga 2 did not check both services twice and notify "
-                                 f"within {RESULT_TIMEOUT_S:.0f} s\n{icinga2.diagnostics()}")
-    return EngineRun("icinga2", icinga2.process.pid, results)
+    return wait_for_engine_run(icinga2, "Icinga 2", "icinga2", scenario.notifications)
 
 
 class TestIcinga2(EngineScenarioTests):

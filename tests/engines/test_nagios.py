@@ -5,9 +5,9 @@ import os
 
 import pytest
 
-from engine_scenario import (CRITICAL_SERVICE, HOST_NAME, RESULT_TIMEOUT_S, RULES, SERVICES,
-                             EngineRun, EngineScenarioTests, notified)
-from pylib.engines import tail, wait_for_results
+from engine_scenario import (CRITICAL_SERVICE, HOST_NAME, RULES, SERVICES, EngineScenarioTests,
+                             wait_for_engine_run)
+from pylib.engines import tail
 from pylib.nagios import NAGIOS_BINARY, Nagios4
 from pylib.processes import require_programs
 
@@ -100,11 +100,7 @@ def nagios(scenario, module_workdir, module_processes):
 @pytest.fixture(scope="module")
 def engine_run(nagios, scenario):
     """Waits until Nagios checked both services twice and sent the notification."""
-    results = wait_for_results(nagios, SERVICES, RESULT_TIMEOUT_S, repeated=True,
-                               also=lambda: notified(scenario.notifications))
-    assert results is not None, (f"Nagios did not check both services twice and notify within "
-                                 f"{RESULT_TIMEOUT_S:.0f} s\n{nagios.diagnostics()}")
-    return EngineRun("nagios4", nagios.process.pid, results)
+    return wait_for_engine_run(nagios, "Nagios", "nagios4", scenario.notifications)
 
 
 class TestNagios(EngineScenarioTests):

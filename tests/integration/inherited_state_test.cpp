@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -85,6 +86,17 @@ class InheritedState : public PortOwnerTest {
                               .sockets = {fmt::format("tcp4/0.0.0.0:{}", port + 1)},
                               .run_as = user});
         rules_ = {"-p", fmt::format("{}=nginx", port), "-p", fmt::format("{}=nginx", port + 1)};
+    }
+
+    // For a caller other than root: the holders run as `user` on 8080 and 8081, and the plugin
+    // is copied where `user` can reach it (the build tree may be below a directory only root
+    // may enter). Returns the copy's path.
+    std::filesystem::path start_as_other_user(const ChildIdentity& user) {
+        set_mode(temp_dir(), 0755);
+        auto plugin = temp_dir() / "check_port_owner";
+        copy_executable(kPluginPath, plugin);
+        start_holders(user, 8080);
+        return plugin;
     }
 
     ProgramRun run_check(const ChildOptions& options,
@@ -282,10 +294,7 @@ TEST_F(InheritedState, ProcessLimitReachedIsUnknown) {
     // A uid of its own (no other test uses it), which the process limit counts for: the two
     // holders and the plugin are its only processes, so the plugin cannot fork its check.
     const ChildIdentity user{.uid = 42422, .gid = 42422};
-    set_mode(temp_dir(), 0755);
-    const auto plugin = temp_dir() / "check_port_owner";
-    copy_executable(kPluginPath, plugin);
-    start_holders(user, 8080);
+    const auto plugin = start_as_other_user(user);
 
     ChildOptions options{.run_as = user, .resource_limits = {{RLIMIT_NPROC, 3, 3}}};
     if (kSanitized) {
@@ -311,10 +320,7 @@ TEST_F(InheritedState, EmptyEnvironment) {
 
 TEST_F(InheritedState, CallerWithoutPasswdEntry) {
     const ChildIdentity user{.uid = 42421, .gid = 42421};
-    set_mode(temp_dir(), 0755);
-    const auto plugin = temp_dir() / "check_port_owner";
-    copy_executable(kPluginPath, plugin);
-    start_holders(user, 8080);
+    const auto plugin = start_as_other_user(user);
 
     const ProgramRun run = run_program(plugin, rules_, kRunTimeout, {.run_as = user});
 

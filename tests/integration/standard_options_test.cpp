@@ -67,6 +67,23 @@ TEST_F(StandardOptions, WrongOptionGivesOneUnknownLineWithAShortUsage) {
     EXPECT_TRUE(first_line_contains(run, "usage: check_port_owner"));
 }
 
+// -t takes whole seconds from 1 to 3600, digits only: a sign, a blank, a suffix, a hex prefix or
+// a number beyond `unsigned` is refused, never read as some other number of seconds.
+TEST_F(StandardOptions, TimeoutIsWholeSecondsFromOneTo3600) {
+    for (const std::string bad : {"0", "3601", "+5", " 5", "5 ", "5x", "0x5", "5.0", "4294967297",
+                                  "99999999999999999999"}) {
+        SCOPED_TRACE("'" + bad + "'");
+        const ProgramRun run = run_plugin({"-t", bad, "-p", "80"});
+        EXPECT_TRUE(has_verdict(run, kUnknown));
+        EXPECT_TRUE(first_line_contains(run, "invalid timeout '" + bad + "'")) << describe(run);
+    }
+    for (const std::string good : {"1", "3600", "007"}) {
+        SCOPED_TRACE(good);
+        const ProgramRun run = run_plugin({"-t", good, "-p", "80"});
+        EXPECT_FALSE(first_line_contains(run, "invalid timeout")) << describe(run);
+    }
+}
+
 TEST_F(StandardOptions, VerbosityAddsDetailButKeepsTheVerdict) {
     auto nginx =
         start_holder({.executable_name = "nginx", .sockets = {"tcp4/0.0.0.0:80"}, .workers = 2});

@@ -21,7 +21,7 @@ std::vector<Rule> rules_of(const std::vector<std::string>& texts) {
 }
 
 TEST(QueryForRules, NoRulesAsksForNothing) {
-    const auto query = query_for_rules({}, false, false);
+    const auto query = query_for_rules({}, ListenerScope::rule_ports, HolderSearch::every_holder);
     EXPECT_FALSE(query.want_tcp);
     EXPECT_FALSE(query.want_udp);
     EXPECT_TRUE(query.tcp_ports.empty());
@@ -29,21 +29,24 @@ TEST(QueryForRules, NoRulesAsksForNothing) {
 }
 
 TEST(QueryForRules, EveryListenerMeansNoFilter) {
-    for (const bool first_holder_only : {false, true}) {
-        const auto query = query_for_rules(rules_of({"80", "udp/53"}), true, first_holder_only);
+    for (const auto holder_search : {HolderSearch::every_holder, HolderSearch::first_holder}) {
+        const auto query = query_for_rules(rules_of({"80", "udp/53"}),
+                                           ListenerScope::every_listener, holder_search);
         EXPECT_TRUE(query.want_tcp);
         EXPECT_TRUE(query.want_udp);
         EXPECT_TRUE(query.tcp_ports.empty());
         EXPECT_TRUE(query.udp_ports.empty());
-        EXPECT_EQ(query.first_holder_only, first_holder_only);
+        EXPECT_EQ(query.first_holder_only, holder_search == HolderSearch::first_holder);
     }
 }
 
 TEST(QueryForRules, OnlyTheProtocolsNamed) {
-    const auto tcp_only = query_for_rules(rules_of({"80", "tcp6/443"}), false, false);
+    const auto tcp_only = query_for_rules(rules_of({"80", "tcp6/443"}), ListenerScope::rule_ports,
+                                          HolderSearch::every_holder);
     EXPECT_TRUE(tcp_only.want_tcp);
     EXPECT_FALSE(tcp_only.want_udp);
-    const auto udp_only = query_for_rules(rules_of({"udp/53"}), false, true);
+    const auto udp_only = query_for_rules(rules_of({"udp/53"}), ListenerScope::rule_ports,
+                                          HolderSearch::first_holder);
     EXPECT_FALSE(udp_only.want_tcp);
     EXPECT_TRUE(udp_only.want_udp);
     EXPECT_TRUE(udp_only.first_holder_only);
@@ -74,7 +77,8 @@ TEST(QueryForRules, PortsSortedAndMerged) {
         }
         SCOPED_TRACE(trace);
         const auto rules = rules_of(c.rules);
-        const auto query = query_for_rules(rules, false, false);
+        const auto query =
+            query_for_rules(rules, ListenerScope::rule_ports, HolderSearch::every_holder);
         EXPECT_EQ(query.tcp_ports, c.tcp);
         EXPECT_EQ(query.udp_ports, c.udp);
         // Every port of every rule is asked for.

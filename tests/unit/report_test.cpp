@@ -475,10 +475,10 @@ TEST(DescribeHolder, EscapesEveryField) {
 }
 
 TEST(DescribeAddress, Forms) {
-    EXPECT_EQ(describe_address(tcp("0.0.0.0", 80), false), "0.0.0.0");
-    EXPECT_EQ(describe_address(tcp("0.0.0.0", 80), true), "0.0.0.0:80");
-    EXPECT_EQ(describe_address(tcp("::", 80), false), "[::]");
-    EXPECT_EQ(describe_address(tcp("::1", 8080), true), "[::1]:8080");
+    EXPECT_EQ(describe_address(tcp("0.0.0.0", 80), AddressForm::without_port), "0.0.0.0");
+    EXPECT_EQ(describe_address(tcp("0.0.0.0", 80), AddressForm::with_port), "0.0.0.0:80");
+    EXPECT_EQ(describe_address(tcp("::", 80), AddressForm::without_port), "[::]");
+    EXPECT_EQ(describe_address(tcp("::1", 8080), AddressForm::with_port), "[::1]:8080");
 }
 
 }  // namespace

@@ -19,6 +19,9 @@
 namespace port_owner::linux_os {
 namespace {
 
+constexpr auto dual_stack = Ipv6SocketDefault::dual_stack;
+constexpr auto ipv6_only = Ipv6SocketDefault::ipv6_only;
+
 constexpr std::string_view tcp_file =
     "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
     "inode                                                     \n"
@@ -95,62 +98,71 @@ void expect_listener(const std::optional<Listener>& listener, Transport transpor
 }
 
 TEST_F(ProcNetParser, TcpListenLines) {
-    expect_listener(parse_proc_net_line(line_of(tcp_file, 1), Transport::tcp, Family::ipv4, false),
-                    Transport::tcp, {"0.0.0.0", 8080, 59233, 0, Family::ipv4});
-    expect_listener(parse_proc_net_line(line_of(tcp_file, 2), Transport::tcp, Family::ipv4, false),
-                    Transport::tcp, {"127.0.0.1", 8081, 59234, 0, Family::ipv4});
+    expect_listener(
+        parse_proc_net_line(line_of(tcp_file, 1), Transport::tcp, Family::ipv4, dual_stack),
+        Transport::tcp, {"0.0.0.0", 8080, 59233, 0, Family::ipv4});
+    expect_listener(
+        parse_proc_net_line(line_of(tcp_file, 2), Transport::tcp, Family::ipv4, dual_stack),
+        Transport::tcp, {"127.0.0.1", 8081, 59234, 0, Family::ipv4});
 }
 
 TEST_F(ProcNetParser, Tcp6ListenLines) {
     const auto any =
-        parse_proc_net_line(line_of(tcp6_file, 1), Transport::tcp, Family::ipv6, false);
+        parse_proc_net_line(line_of(tcp6_file, 1), Transport::tcp, Family::ipv6, dual_stack);
     expect_listener(any, Transport::tcp, {"::", 8082, 59235, 0, Family::ipv6});
-    expect_listener(parse_proc_net_line(line_of(tcp6_file, 3), Transport::tcp, Family::ipv6, false),
-                    Transport::tcp, {"::1", 8084, 59236, 0, Family::ipv6});
-    expect_listener(parse_proc_net_line(line_of(tcp6_file, 4), Transport::tcp, Family::ipv6, false),
-                    Transport::tcp, {"2001:db8::1234:5678", 8443, 59282, 1000, Family::ipv6});
+    expect_listener(
+        parse_proc_net_line(line_of(tcp6_file, 3), Transport::tcp, Family::ipv6, dual_stack),
+        Transport::tcp, {"::1", 8084, 59236, 0, Family::ipv6});
+    expect_listener(
+        parse_proc_net_line(line_of(tcp6_file, 4), Transport::tcp, Family::ipv6, dual_stack),
+        Transport::tcp, {"2001:db8::1234:5678", 8443, 59282, 1000, Family::ipv6});
 }
 
 TEST_F(ProcNetParser, Ipv4MappedInTcp6ReadsAsIpv4) {
     const auto mapped =
-        parse_proc_net_line(line_of(tcp6_file, 2), Transport::tcp, Family::ipv6, true);
+        parse_proc_net_line(line_of(tcp6_file, 2), Transport::tcp, Family::ipv6, ipv6_only);
     expect_listener(mapped, Transport::tcp, {"127.0.0.1", 8085, 59237, 0, Family::ipv4});
     EXPECT_FALSE(mapped->v6only) << "an IPv4 address is never v6only";
 }
 
 TEST_F(ProcNetParser, V6onlyComesFromTheSysctlDefault) {
     const auto line = line_of(tcp6_file, 1);
-    EXPECT_FALSE(parse_proc_net_line(line, Transport::tcp, Family::ipv6, false)->v6only);
-    EXPECT_TRUE(parse_proc_net_line(line, Transport::tcp, Family::ipv6, true)->v6only);
+    EXPECT_FALSE(parse_proc_net_line(line, Transport::tcp, Family::ipv6, dual_stack)->v6only);
+    EXPECT_TRUE(parse_proc_net_line(line, Transport::tcp, Family::ipv6, ipv6_only)->v6only);
     const auto v4 = line_of(tcp_file, 1);
-    EXPECT_FALSE(parse_proc_net_line(v4, Transport::tcp, Family::ipv4, true)->v6only);
+    EXPECT_FALSE(parse_proc_net_line(v4, Transport::tcp, Family::ipv4, ipv6_only)->v6only);
 }
 
 // The sysctl is only what a socket gets by default: the parser says it cannot see the flag.
 TEST_F(ProcNetParser, V6onlyOfAnIpv6SocketIsMarkedUnknown) {
-    EXPECT_FALSE(parse_proc_net_line(line_of(tcp6_file, 1), Transport::tcp, Family::ipv6, false)
-                     ->v6only_known);
-    EXPECT_TRUE(parse_proc_net_line(line_of(tcp_file, 1), Transport::tcp, Family::ipv4, false)
+    EXPECT_FALSE(
+        parse_proc_net_line(line_of(tcp6_file, 1), Transport::tcp, Family::ipv6, dual_stack)
+            ->v6only_known);
+    EXPECT_TRUE(parse_proc_net_line(line_of(tcp_file, 1), Transport::tcp, Family::ipv4, dual_stack)
                     ->v6only_known);
-    EXPECT_TRUE(parse_proc_net_line(line_of(tcp6_file, 2), Transport::tcp, Family::ipv6, false)
+    EXPECT_TRUE(parse_proc_net_line(line_of(tcp6_file, 2), Transport::tcp, Family::ipv6, dual_stack)
                     ->v6only_known)
         << "an IPv4-mapped address serves IPv4 only, whatever the flag";
 }
 
 TEST_F(ProcNetParser, UdpUnconnectedLines) {
-    expect_listener(parse_proc_net_line(line_of(udp_file, 2), Transport::udp, Family::ipv4, false),
-                    Transport::udp, {"127.0.0.1", 5353, 59238, 0, Family::ipv4});
-    expect_listener(parse_proc_net_line(line_of(udp6_file, 1), Transport::udp, Family::ipv6, true),
-                    Transport::udp, {"::", 5354, 59239, 0, Family::ipv6});
-    expect_listener(parse_proc_net_line(line_of(udp6_file, 2), Transport::udp, Family::ipv6, false),
-                    Transport::udp, {"2001:db8::1234:5678", 547, 59283, 0, Family::ipv6});
+    expect_listener(
+        parse_proc_net_line(line_of(udp_file, 2), Transport::udp, Family::ipv4, dual_stack),
+        Transport::udp, {"127.0.0.1", 5353, 59238, 0, Family::ipv4});
+    expect_listener(
+        parse_proc_net_line(line_of(udp6_file, 1), Transport::udp, Family::ipv6, ipv6_only),
+        Transport::udp, {"::", 5354, 59239, 0, Family::ipv6});
+    expect_listener(
+        parse_proc_net_line(line_of(udp6_file, 2), Transport::udp, Family::ipv6, dual_stack),
+        Transport::udp, {"2001:db8::1234:5678", 547, 59283, 0, Family::ipv6});
 }
 
 // A connected UDP socket (state 01) holds its local port as much as an unconnected one: with
 // SO_REUSEADDR it takes its peer's datagrams ahead of the server.
 TEST_F(ProcNetParser, UdpConnectedLineIsAListenerToo) {
-    expect_listener(parse_proc_net_line(line_of(udp_file, 1), Transport::udp, Family::ipv4, false),
-                    Transport::udp, {"127.0.0.1", 0xA7E1, 59241, 0, Family::ipv4});
+    expect_listener(
+        parse_proc_net_line(line_of(udp_file, 1), Transport::udp, Family::ipv4, dual_stack),
+        Transport::udp, {"127.0.0.1", 0xA7E1, 59241, 0, Family::ipv4});
 }
 
 TEST_F(ProcNetParser, HeaderAndNonListenStatesAreSkipped) {
@@ -159,20 +171,22 @@ TEST_F(ProcNetParser, HeaderAndNonListenStatesAreSkipped) {
           std::tuple{tcp6_file, Transport::tcp, Family::ipv6},
           std::tuple{udp_file, Transport::udp, Family::ipv4},
           std::tuple{udp6_file, Transport::udp, Family::ipv6}}) {
-        EXPECT_FALSE(parse_proc_net_line(line_of(file, 0), transport, family, false)) << file;
+        EXPECT_FALSE(parse_proc_net_line(line_of(file, 0), transport, family, dual_stack)) << file;
     }
     // Established TCP connections (state 01), both ends.
-    EXPECT_FALSE(parse_proc_net_line(line_of(tcp_file, 3), Transport::tcp, Family::ipv4, false));
-    EXPECT_FALSE(parse_proc_net_line(line_of(tcp_file, 4), Transport::tcp, Family::ipv4, false));
+    EXPECT_FALSE(
+        parse_proc_net_line(line_of(tcp_file, 3), Transport::tcp, Family::ipv4, dual_stack));
+    EXPECT_FALSE(
+        parse_proc_net_line(line_of(tcp_file, 4), Transport::tcp, Family::ipv4, dual_stack));
     // A TCP line in state 07 (CLOSE) is not a listener.
     auto closed = line_of(tcp_file, 1);
     closed.replace(closed.find(" 0A "), 4, " 07 ");
-    EXPECT_FALSE(parse_proc_net_line(closed, Transport::tcp, Family::ipv4, false));
+    EXPECT_FALSE(parse_proc_net_line(closed, Transport::tcp, Family::ipv4, dual_stack));
 }
 
 TEST_F(ProcNetParser, MalformedLinesAreSkipped) {
     const auto good = line_of(tcp_file, 1);
-    ASSERT_TRUE(parse_proc_net_line(good, Transport::tcp, Family::ipv4, false));
+    ASSERT_TRUE(parse_proc_net_line(good, Transport::tcp, Family::ipv4, dual_stack));
     const auto replaced = [&](std::string_view from, std::string_view to) {
         auto line = good;
         line.replace(line.find(from), from.size(), to);
@@ -194,23 +208,28 @@ TEST_F(ProcNetParser, MalformedLinesAreSkipped) {
         replaced("00000000:1F90", "00000000:"),                      // empty port
         replaced("     0        0 59233", "     x        0 59233"),  // bad uid
         replaced("59233", "5923x"),                                  // bad inode
+        replaced("     0        0 59233", "    +0        0 59233"),  // signed uid
+        replaced("59233", "-59233"),                                 // signed inode
+        replaced("00000000:1F90", "00000000:+F90"),                  // signed port
+        replaced("59233", "99999999999999999999"),                   // inode beyond 64 bits
     };
     for (const auto& line : cases) {
         SCOPED_TRACE("'" + line + "'");
-        EXPECT_FALSE(parse_proc_net_line(line, Transport::tcp, Family::ipv4, false));
+        EXPECT_FALSE(parse_proc_net_line(line, Transport::tcp, Family::ipv4, dual_stack));
     }
     // An IPv6 line read as IPv4 and the other way round.
-    EXPECT_FALSE(parse_proc_net_line(line_of(tcp6_file, 1), Transport::tcp, Family::ipv4, false));
-    EXPECT_FALSE(parse_proc_net_line(good, Transport::tcp, Family::ipv6, false));
+    EXPECT_FALSE(
+        parse_proc_net_line(line_of(tcp6_file, 1), Transport::tcp, Family::ipv4, dual_stack));
+    EXPECT_FALSE(parse_proc_net_line(good, Transport::tcp, Family::ipv6, dual_stack));
 }
 
 TEST_F(ProcNetParser, WholeTables) {
-    const auto tcp = parse_proc_net_table(tcp_file, Transport::tcp, Family::ipv4, false);
+    const auto tcp = parse_proc_net_table(tcp_file, Transport::tcp, Family::ipv4, dual_stack);
     ASSERT_EQ(tcp.size(), 2u);
     EXPECT_EQ(tcp[0].port, 8080);
     EXPECT_EQ(tcp[1].port, 8081);
 
-    const auto tcp6 = parse_proc_net_table(tcp6_file, Transport::tcp, Family::ipv6, false);
+    const auto tcp6 = parse_proc_net_table(tcp6_file, Transport::tcp, Family::ipv6, dual_stack);
     ASSERT_EQ(tcp6.size(), 4u);
     EXPECT_EQ(tcp6[0].port, 8082);
     EXPECT_EQ(tcp6[1].port, 8085);
@@ -218,22 +237,22 @@ TEST_F(ProcNetParser, WholeTables) {
     EXPECT_EQ(tcp6[3].port, 8443);
 
     // The connected socket first, as the kernel lists it, then the unconnected one.
-    const auto udp = parse_proc_net_table(udp_file, Transport::udp, Family::ipv4, false);
+    const auto udp = parse_proc_net_table(udp_file, Transport::udp, Family::ipv4, dual_stack);
     ASSERT_EQ(udp.size(), 2u);
     EXPECT_EQ(udp[0].port, 0xA7E1);
     EXPECT_EQ(udp[1].port, 5353);
 
-    const auto udp6 = parse_proc_net_table(udp6_file, Transport::udp, Family::ipv6, false);
+    const auto udp6 = parse_proc_net_table(udp6_file, Transport::udp, Family::ipv6, dual_stack);
     ASSERT_EQ(udp6.size(), 2u);
 
     // Without the final newline, and with blank lines.
     std::string text(tcp_file);
     text.pop_back();
-    EXPECT_EQ(parse_proc_net_table(text, Transport::tcp, Family::ipv4, false).size(), 2u);
-    EXPECT_EQ(
-        parse_proc_net_table("\n\n" + text + "\n\n", Transport::tcp, Family::ipv4, false).size(),
-        2u);
-    EXPECT_TRUE(parse_proc_net_table("", Transport::tcp, Family::ipv4, false).empty());
+    EXPECT_EQ(parse_proc_net_table(text, Transport::tcp, Family::ipv4, dual_stack).size(), 2u);
+    EXPECT_EQ(parse_proc_net_table("\n\n" + text + "\n\n", Transport::tcp, Family::ipv4, dual_stack)
+                  .size(),
+              2u);
+    EXPECT_TRUE(parse_proc_net_table("", Transport::tcp, Family::ipv4, dual_stack).empty());
 }
 
 }  // namespace

@@ -193,6 +193,10 @@ MatchKind AllowEntry::match(const ProcessIdentity& holder) const {
                 holds = !holder.unit.empty() && holder.unit == condition.value;
                 break;
             case AllowCondition::Kind::command_line:
+                if (!holder.command_line_known) {
+                    undecidable = true;
+                    continue;
+                }
                 holds = re2::RE2::PartialMatch(holder.command_line, *condition.regex);
                 break;
         }
@@ -210,7 +214,7 @@ bool AllowEntry::is_user_only() const {
 }
 
 bool AllowEntry::matches_socket_owner(const Listener& listener) const {
-    return is_user_only() &&
+    return is_user_only() && listener.socket_owner_known &&
            std::all_of(conditions_.begin(), conditions_.end(), [&](const auto& condition) {
                return user_matches(condition, listener.socket_uid, listener.socket_user);
            });

@@ -62,7 +62,7 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
                 allow.insert(fmt::format("user:{}", holder.uid));
             }
         }
-        if (listener.holders.empty()) {
+        if (listener.holders.empty() && listener.socket.socket_owner_known) {
             allow.insert(fmt::format("user:{}", listener.socket.socket_uid));
         }
     }
@@ -75,6 +75,17 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
         listeners.size(), allow_by_port.size());
     for (const auto& [key, allow] : allow_by_port) {
         const auto& [transport, port] = key;
+        if (allow.empty()) {
+            // Nothing identifies the holder (no holder seen, no socket owner reported): a section
+            // without allow lines would allow any program, so the port is left to the admin.
+            text +=
+                fmt::format("\n# {}/{}: not learned, nobody could be identified as its holder\n",
+                            transport_name(transport), port);
+            for (const auto& line : seen_by_port[key]) {
+                text += fmt::format("# {}\n", line);
+            }
+            continue;
+        }
         text += fmt::format("\n[{}/{}]\n", transport_name(transport), port);
         for (const auto& line : seen_by_port[key]) {
             text += fmt::format("# {}\n", line);

@@ -273,9 +273,13 @@ std::string long_line(const Finding& finding, int verbosity) {
             } else {
                 detail = "holder not identified";
             }
-            detail += fmt::format(", socket owner {} uid {}: {} (allowed: {})",
-                                  escape_text(socket.socket_user, name_width), socket.socket_uid,
-                                  unattributed_reason(unattributed), allowed_text(finding));
+            detail += fmt::format(
+                ", socket owner {}: {} (allowed: {})",
+                socket.socket_owner_known
+                    ? fmt::format("{} uid {}", escape_text(socket.socket_user, name_width),
+                                  socket.socket_uid)
+                    : std::string("unknown"),
+                unattributed_reason(unattributed), allowed_text(finding));
             break;
         }
         case Outcome::undecided:

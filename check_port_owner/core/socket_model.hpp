@@ -29,6 +29,9 @@ struct Listener {
     // The kernel's socket owner (fsuid at socket() time), visible without privilege.
     std::uint32_t socket_uid = 0;
     std::string socket_user;  // name of socket_uid, or the number when it has no name
+    // False where the platform reports no socket owner (Windows): user: entries then cannot be
+    // decided from the socket, and the output does not name an owner.
+    bool socket_owner_known = true;
 
     bool serves(Family family) const;
     // Like serves(), but nullopt when the answer rests on a v6only flag the source could not see.
@@ -63,6 +66,9 @@ struct ProcessIdentity {
     std::string user;       // name of uid, or the number; on Windows DOMAIN\name from the token
     std::string user_sid;   // Windows: the token user's SID (S-1-5-...), empty elsewhere
     std::string command_line;
+    // False when the command line could not be read: cmdline: entries are then undecidable (an
+    // empty text would match a pattern like ".*").
+    bool command_line_known = true;
     std::string unit;  // systemd unit from the cgroup path, empty when none
     // Windows: short names of the services this process hosts (W3SVC, WAS), from the service
     // control manager; empty elsewhere or when none.

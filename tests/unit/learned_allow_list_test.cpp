@@ -169,6 +169,18 @@ TEST(LearnedAllowList, UnidentifiedListenersAreAllowedByTheirSocketOwner) {
     }
 }
 
+// Nothing identifies the holder (Windows reports no socket owner): a section without allow lines
+// would allow any program, so the port is left out, with a comment saying why.
+TEST(LearnedAllowList, NobodyIdentifiedIsNotLearnedAsAnyProgram) {
+    auto socket = tcp("0.0.0.0", 8443);
+    socket.socket_owner_known = false;
+    const auto text =
+        format_learned_allow_list({observed(socket, {}, false, "access denied")}, ephemeral);
+    EXPECT_NE(text.find("# tcp/8443: not learned"), std::string::npos) << text;
+    const auto file = parse_allow_list(text, "l.ini");
+    EXPECT_TRUE(file.rules.empty());
+}
+
 TEST(LearnedAllowList, NoListenersStillParses) {
     const auto file = parse_allow_list(format_learned_allow_list({}, ephemeral), "l.ini");
     EXPECT_TRUE(file.rules.empty());

@@ -370,6 +370,36 @@ TEST(Verdict, UnreadableExecutableIsUnattributedWithTheReason) {
     EXPECT_NE(finding.unattributed[0].reason.find("longer than PATH_MAX"), std::string::npos);
 }
 
+// Windows reports no socket owner: a user:-only entry must not be decided from the default uid 0
+// of a socket nobody could attribute.
+TEST(Verdict, UnknownSocketOwnerNeverSatisfiesAUserEntry) {
+    const std::vector<Rule> rules{rule("80=user:0"), rule("81=user:root")};
+    auto port_80 = unidentified(tcp("0.0.0.0", 80), 0, "unknown");
+    auto port_81 = unidentified(tcp("0.0.0.0", 81), 0, "unknown");
+    port_80.socket.socket_owner_known = false;
+    port_81.socket.socket_owner_known = false;
+    const std::vector<ObservedListener> listeners{port_80, port_81};
+    const auto verdict = evaluate(rules, listeners, {});
+    for (const auto& finding : verdict.findings) {
+        EXPECT_EQ(finding.outcome, Outcome::unattributed);
+    }
+    EXPECT_NE(verdict.overall, State::ok);
+}
+
+// A command line that could not be read is not an empty one: "cmdline:.*" would match it.
+TEST(Verdict, UnreadableCommandLineLeavesCmdlineEntriesUndecided) {
+    const std::vector<Rule> rules{rule("80=cmdline:.*"), rule("81=nginx,cmdline:.*")};
+    auto holder = process("rogue", "/tmp/rogue", 666);
+    holder.command_line.clear();
+    holder.command_line_known = false;
+    const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {holder}),
+                                                  observed(tcp("0.0.0.0", 81), {holder})};
+    const auto verdict = evaluate(rules, listeners, {});
+    for (const auto& finding : verdict.findings) {
+        EXPECT_EQ(finding.outcome, Outcome::unattributed) << finding.rule->label();
+    }
+}
+
 TEST(State, SeverityOrderIsCriticalWarningUnknownOk) {
     EXPECT_GT(severity(State::critical), severity(State::warning));
     EXPECT_GT(severity(State::warning), severity(State::unknown));

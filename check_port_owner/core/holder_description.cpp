@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/holder_description.hpp"
 
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "core/output_widths.hpp"
@@ -30,11 +32,23 @@ std::string describe_holder(const ProcessIdentity& holder, int verbosity) {
     if (!holder.unit.empty()) {
         text += fmt::format(" unit {}", escape_text(holder.unit, unit_width));
     }
+    if (!holder.services.empty()) {
+        std::vector<std::string> services;
+        for (const auto& service : holder.services) {
+            services.push_back(escape_text(service, name_width));
+        }
+        text += fmt::format(" services {}", fmt::join(services, ","));
+    }
     if (verbosity >= 1) {
-        text += fmt::format(" ppid {} comm {} cmdline '{}'", holder.parent_pid,
-                            escape_text(holder.comm, name_width),
-                            escape_text(holder.command_line,
-                                        verbosity >= 2 ? full_command_line_width : path_width));
+        text += fmt::format(" ppid {} comm {}", holder.parent_pid,
+                            escape_text(holder.comm, name_width));
+        if (holder.command_line_known) {
+            text += fmt::format(" cmdline '{}'",
+                                escape_text(holder.command_line,
+                                            verbosity >= 2 ? full_command_line_width : path_width));
+        } else {
+            text += " cmdline not read";
+        }
     }
     return text;
 }

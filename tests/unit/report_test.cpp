@@ -450,6 +450,22 @@ TEST(DescribeHolder, Fields) {
               "mount namespace other than the plugin's unit ms.service");
 }
 
+// Windows: the services a process hosts name it better than svchost.exe; a command line that was
+// not read is said to be so, never shown as empty.
+TEST(DescribeHolder, ServicesAndACommandLineNotRead) {
+    auto holder = holder_without_unit("svchost.exe", "C:\\Windows\\System32\\svchost.exe", 912);
+    holder.services = {"W3SVC", "WAS"};
+    holder.command_line_known = false;
+    EXPECT_NE(describe_holder(holder, 0).find(" services W3SVC,WAS"), std::string::npos);
+    const auto verbose = describe_holder(holder, 1);
+    EXPECT_NE(verbose.find(" cmdline not read"), std::string::npos) << verbose;
+    EXPECT_EQ(verbose.find("cmdline '"), std::string::npos) << verbose;
+    holder.services = {"evil|perf=1\nOK"};
+    const auto hostile = describe_holder(holder, 0);
+    EXPECT_EQ(hostile.find('|'), std::string::npos) << hostile;
+    EXPECT_EQ(hostile.find('\n'), std::string::npos) << hostile;
+}
+
 TEST(DescribeHolder, VerboseAddsParentAndCommandLine) {
     auto holder = nginx();
     holder.parent_pid = 1;

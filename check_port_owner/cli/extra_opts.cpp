@@ -28,7 +28,7 @@ std::string find_default_file() {
         if (const char* path = std::getenv("NAGIOS_CONFIG_PATH"); path != nullptr) {
             std::string_view directories(path);
             while (!directories.empty()) {
-                const auto colon = directories.find(':');
+                const auto colon = directories.find(platform::search_path_separator());
                 const auto directory = directories.substr(0, colon);
                 directories.remove_prefix(colon == std::string_view::npos ? directories.size()
                                                                           : colon + 1);

@@ -84,6 +84,10 @@ std::span<const std::string_view> default_extra_opts_files() {
     return extra_opts_files;
 }
 
+char search_path_separator() {
+    return ':';
+}
+
 bool drop_all_privilege() {
     return linux_os::drop_all_privilege();
 }

@@ -59,6 +59,10 @@ bool file_exists(const std::string& path);
 // names none either.
 std::span<const std::string_view> default_extra_opts_files();
 
+// The separator of directory lists in the environment (NAGIOS_CONFIG_PATH): ':' on Linux, ';' on
+// Windows, where a path itself holds a ':'.
+char search_path_separator();
+
 // Irreversibly gives up every privilege, after the inventory and before output is formatted.
 // False when any step failed: the caller must then stop, since it may still hold privilege.
 [[nodiscard]] bool drop_all_privilege();

@@ -79,7 +79,8 @@ int check(const CommandLine& command_line) {
     if (command_line.learn) {
         const auto observation = inventory->observe(query_for_rules({}, true, false));
         drop_privilege_or_stop();
-        print(format_learned_allow_list(observation.listeners, inventory->ephemeral_ports()));
+        print(format_learned_allow_list(observation.listeners, inventory->ephemeral_ports(),
+                                        platform::match_conventions()));
         return 0;
     }
 
@@ -94,7 +95,8 @@ int check(const CommandLine& command_line) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     drop_privilege_or_stop();
 
-    auto verdict = evaluate(configuration.rules, observation.listeners, configuration.defaults);
+    auto verdict = evaluate(configuration.rules, observation.listeners, configuration.defaults,
+                            platform::match_conventions());
     apply_unlisted_policy(verdict, configuration.unlisted);
     ReportContext context;
     context.notes = observation.notes;

@@ -80,7 +80,8 @@ int check(const CommandLine& command_line) {
         const auto observation = inventory->observe(
             query_for_rules({}, ListenerScope::every_listener, HolderSearch::every_holder));
         drop_privilege_or_stop();
-        print(format_learned_allow_list(observation.listeners, inventory->ephemeral_ports()));
+        print(format_learned_allow_list(observation.listeners, inventory->ephemeral_ports(),
+                                        platform::match_conventions()));
         return 0;
     }
 
@@ -98,7 +99,8 @@ int check(const CommandLine& command_line) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     drop_privilege_or_stop();
 
-    auto verdict = evaluate(configuration.rules, observation.listeners, configuration.defaults);
+    auto verdict = evaluate(configuration.rules, observation.listeners, configuration.defaults,
+                            platform::match_conventions());
     apply_unlisted_policy(verdict, configuration.unlisted);
     ReportContext context;
     context.notes = observation.notes;

@@ -240,12 +240,15 @@ Rules:
     user:NAME|UID         effective user; decided from the socket owner
                           when the holder cannot be seen
     unit:UNIT             systemd unit (nginx.service)
+    service:NAME          Windows: a service the process hosts (W3SVC)
     cmdline:REGEX         RE2 regex found anywhere in the command line. It
                           takes the rest of its entry ('+' too) and of a -p
                           argument (',' too), so it comes last:
                           -p '80=nginx,exe:/usr/bin/python3+cmdline:a+b,c'
                           In a -C file it takes the rest of the line; write
                           '#' (a comment there) as \x23.
+  On Windows NAME, exe: and user: ignore case, NAME may omit '.exe', '\'
+  and '/' are alike in exe:, and user: is DOMAIN\NAME, NAME or a SID.
 
 States (STATE is ok, warning, critical or unknown):
       --missing STATE       a required port nobody listens on (critical)

@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
-#include "core/glob_match.hpp"
 #include "core/input_error.hpp"
 #include "core/whole_number.hpp"
 
@@ -56,6 +55,16 @@ std::shared_ptr<const re2::RE2> compile_command_line_regex(std::string_view patt
     return regex;
 }
 
+// Absolute on some platform: a POSIX path, a Windows drive path (C:\ or C:/) or a UNC path
+// (\\server\share). The grammar does not depend on the host, so that one allow-list serves Linux
+// and Windows hosts; a path of the other platform's form matches nothing.
+bool is_absolute_path(std::string_view path) {
+    const auto is_letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+    return path.starts_with('/') || path.starts_with("\\\\") ||
+           (path.size() >= 3 && is_letter(path[0]) && path[1] == ':' &&
+            (path[2] == '\\' || path[2] == '/'));
+}
+
 AllowCondition parse_condition(std::string_view text, std::string_view whole_entry) {
     struct Prefix {
         std::string_view name;
@@ -66,6 +75,7 @@ AllowCondition parse_condition(std::string_view text, std::string_view whole_ent
         {"name:", AllowCondition::Kind::comm},
         {"user:", AllowCondition::Kind::user},
         {"unit:", AllowCondition::Kind::unit},
+        {"service:", AllowCondition::Kind::service},
         {command_line_prefix, AllowCondition::Kind::command_line},
     };
     AllowCondition condition;
@@ -84,7 +94,7 @@ AllowCondition parse_condition(std::string_view text, std::string_view whole_ent
         value.find_first_of(":/") != std::string_view::npos) {
         throw InputError(fmt::format(
             "invalid allow entry '{}': '{}' is neither a program name nor a known prefix "
-            "(exe:, name:, user:, unit:, cmdline:)",
+            "(exe:, name:, user:, unit:, service:, cmdline:)",
             whole_entry, value));
     }
     // `-p '80=nginx 81=nginx'` would otherwise allow a program named "nginx 81=nginx" and never
@@ -96,9 +106,16 @@ AllowCondition parse_condition(std::string_view text, std::string_view whole_ent
             "for such a file name use exe:PATH)",
             whole_entry));
     }
-    if (condition.kind == AllowCondition::Kind::executable_path && !value.starts_with('/')) {
+    if (condition.kind == AllowCondition::Kind::executable_path && !is_absolute_path(value)) {
         throw InputError(
             fmt::format("invalid allow entry '{}': exe: needs an absolute path", whole_entry));
+    }
+    if (condition.kind == AllowCondition::Kind::service &&
+        value.find_first_of("/\\") != std::string_view::npos) {
+        throw InputError(fmt::format(
+            "invalid allow entry '{}': a service name has no '/' or '\\' (service: takes the "
+            "short name, W3SVC)",
+            whole_entry));
     }
     condition.value = std::string(value);
     if (condition.kind == AllowCondition::Kind::user) {
@@ -110,8 +127,46 @@ AllowCondition parse_condition(std::string_view text, std::string_view whole_ent
     return condition;
 }
 
-bool user_matches(const AllowCondition& condition, std::uint32_t uid, std::string_view name) {
+// A Windows SID as the system prints it (S-1-5-18, S-1-5-21-...): `user:` then names no account.
+bool is_sid(std::string_view value) {
+    return value.size() > 4 && fold_ascii_case(value.substr(0, 4)) == "s-1-";
+}
+
+// `user:` on Windows: a SID is compared with the token's SID; DOMAIN\name with the whole account;
+// a bare name with the name part of DOMAIN\name, so `user:SYSTEM` matches NT AUTHORITY\SYSTEM.
+// A number is no Windows account (there are no uids), so it matches nothing.
+bool windows_account_matches(const AllowCondition& condition, std::string_view account,
+                             std::string_view sid, const MatchConventions& conventions) {
+    if (condition.uid) {
+        return false;
+    }
+    const std::string_view value = condition.value;
+    if (is_sid(value)) {
+        return same_name(value, sid, conventions);
+    }
+    if (value.find('\\') == std::string_view::npos) {
+        const auto backslash = account.rfind('\\');
+        account = backslash == std::string_view::npos ? account : account.substr(backslash + 1);
+    }
+    return same_name(value, account, conventions);
+}
+
+// `user:` against an account: on POSIX the uid when the value is a number, else the name.
+bool user_matches(const AllowCondition& condition, std::uint32_t uid, std::string_view name,
+                  std::string_view sid, const MatchConventions& conventions) {
+    if (conventions.accounts == MatchConventions::Accounts::windows) {
+        return windows_account_matches(condition, name, sid, conventions);
+    }
     return condition.uid ? *condition.uid == uid : condition.value == name;
+}
+
+// Service names are the service control manager's, which ignores case whatever the host's other
+// conventions; on a host without services, `services` is empty and nothing matches.
+bool hosts_service(const ProcessIdentity& holder, std::string_view service) {
+    const auto wanted = fold_ascii_case(service);
+    return std::any_of(
+        holder.services.begin(), holder.services.end(),
+        [&](const std::string& hosted) { return fold_ascii_case(hosted) == wanted; });
 }
 
 }  // namespace
@@ -157,7 +212,8 @@ std::size_t AllowEntry::length_in_list(std::string_view list, char separator) {
     }
 }
 
-MatchKind AllowEntry::match(const ProcessIdentity& holder) const {
+MatchKind AllowEntry::match(const ProcessIdentity& holder,
+                            const MatchConventions& conventions) const {
     bool undecidable = false;
     for (const auto& condition : conditions_) {
         bool holds = false;
@@ -167,7 +223,8 @@ MatchKind AllowEntry::match(const ProcessIdentity& holder) const {
                     undecidable = true;
                     continue;
                 }
-                holds = executable_basename(*holder.executable) == condition.value;
+                holds = program_name_matches(
+                    condition.value, path_basename(*holder.executable, conventions), conventions);
                 break;
             case AllowCondition::Kind::executable_path:
                 if (!holder.executable) {
@@ -176,7 +233,7 @@ MatchKind AllowEntry::match(const ProcessIdentity& holder) const {
                 }
                 // The path names the file only when it is the file that runs (a process in its
                 // own mount namespace can put any file under a trusted path).
-                holds = glob_matches(condition.value, *holder.executable);
+                holds = path_pattern_matches(condition.value, *holder.executable, conventions);
                 if (holds && holder.executable_file == ExecutableFileCheck::unknown) {
                     undecidable = true;
                     continue;
@@ -187,10 +244,14 @@ MatchKind AllowEntry::match(const ProcessIdentity& holder) const {
                 holds = holder.comm == condition.value;
                 break;
             case AllowCondition::Kind::user:
-                holds = user_matches(condition, holder.uid, holder.user);
+                holds =
+                    user_matches(condition, holder.uid, holder.user, holder.user_sid, conventions);
                 break;
             case AllowCondition::Kind::unit:
                 holds = !holder.unit.empty() && holder.unit == condition.value;
+                break;
+            case AllowCondition::Kind::service:
+                holds = hosts_service(holder, condition.value);
                 break;
             case AllowCondition::Kind::command_line:
                 if (!holder.command_line_known) {
@@ -213,11 +274,30 @@ bool AllowEntry::is_user_only() const {
     });
 }
 
-bool AllowEntry::matches_socket_owner(const Listener& listener) const {
+bool AllowEntry::matches_socket_owner(const Listener& listener,
+                                      const MatchConventions& conventions) const {
+    // The socket owner is known by uid and name; no SID (Windows has no socket owner of its own).
     return is_user_only() && listener.socket_owner_known &&
            std::all_of(conditions_.begin(), conditions_.end(), [&](const auto& condition) {
-               return user_matches(condition, listener.socket_uid, listener.socket_user);
+               return user_matches(condition, listener.socket_uid, listener.socket_user, {},
+                                   conventions);
            });
+}
+
+std::optional<std::string> AllowEntry::why_never_matches(
+    const MatchConventions& conventions) const {
+    for (const auto& condition : conditions_) {
+        if (condition.kind == AllowCondition::Kind::service && !conventions.hosted_services) {
+            return fmt::format("service:{} names a Windows service; no process hosts one here",
+                               condition.value);
+        }
+        if (condition.kind == AllowCondition::Kind::user && condition.uid &&
+            conventions.accounts == MatchConventions::Accounts::windows) {
+            return fmt::format("user:{} is a uid; Windows accounts have none (use a name or SID)",
+                               condition.value);
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace port_owner

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/match_conventions.hpp"
 #include "core/socket_model.hpp"
 
 namespace re2 {
@@ -18,7 +19,7 @@ namespace port_owner {
 
 // One condition of an allow entry (grammar and reasons: docs/decisions.md).
 struct AllowCondition {
-    enum class Kind { executable_name, executable_path, comm, user, unit, command_line };
+    enum class Kind { executable_name, executable_path, comm, user, unit, service, command_line };
     Kind kind = Kind::executable_name;
     std::string value;                      // as written after the prefix
     std::optional<std::uint32_t> uid;       // for `user:` given as a number
@@ -50,12 +51,20 @@ class AllowEntry {
     const std::string& text() const { return text_; }
     const std::vector<AllowCondition>& conditions() const { return conditions_; }
 
-    MatchKind match(const ProcessIdentity& holder) const;
+    // Judged by the naming conventions of the host that runs the check (NAME and exe: ignore
+    // case on Windows, user: takes a SID there; core/match_conventions.hpp).
+    MatchKind match(const ProcessIdentity& holder, const MatchConventions& conventions) const;
 
     // True when every condition is `user:`. Such an entry can be decided from the kernel's socket
     // owner alone, without seeing the holder process.
     bool is_user_only() const;
-    bool matches_socket_owner(const Listener& listener) const;
+    bool matches_socket_owner(const Listener& listener, const MatchConventions& conventions) const;
+
+    // Why the entry can match no process on a host with these conventions (a `service:` where
+    // processes host no services, a numeric `user:` where accounts have no uid), for the report;
+    // nullopt when it can match. The grammar is the same everywhere, so that one allow-list can
+    // serve Linux and Windows hosts: such an entry is accepted, and simply allows nothing here.
+    std::optional<std::string> why_never_matches(const MatchConventions& conventions) const;
 
   private:
     std::string text_;

@@ -13,15 +13,75 @@
 
 namespace port_owner {
 
-std::string executable_pattern(const std::string& path) {
+namespace {
+
+// Characters the allow-list file cannot carry in an entry: '#' starts a comment, '+' another
+// condition, and the INI reader trims edge blanks and splits lines.
+bool unwritable(unsigned char c, bool edge) {
+    return c == '#' || c == '+' || c < 0x20 || c == 0x7F || (edge && c == ' ');
+}
+
+// The name an admin knows the holder by, in the comments: the basename under the host's
+// conventions (C:\...\inetinfo.exe is inetinfo.exe), else comm.
+std::string shown_name(const ProcessIdentity& holder, const MatchConventions& conventions) {
+    return holder.executable ? std::string(path_basename(*holder.executable, conventions))
+                             : holder.comm;
+}
+
+// svchost.exe runs many unrelated services, each configured on its own: its path, which every
+// svchost shares, would allow them all. The services it hosts name what listens; when it hosts
+// several, all of them (joined by '+') must be hosted again, so the entry allows no svchost that
+// hosts another set. Empty when the services cannot be written (none known, or a name the file
+// cannot carry): then the holder is learned like any other.
+std::string service_entry(const ProcessIdentity& holder, const MatchConventions& conventions) {
+    if (!conventions.hosted_services || holder.services.empty() || !holder.executable ||
+        !program_name_matches("svchost", path_basename(*holder.executable, conventions),
+                              conventions)) {
+        return {};
+    }
+    std::set<std::string> names(holder.services.begin(), holder.services.end());
+    std::string entry;
+    for (const auto& name : names) {
+        for (std::size_t i = 0; i < name.size(); ++i) {
+            const auto c = static_cast<unsigned char>(name[i]);
+            if (unwritable(c, i == 0 || i + 1 == name.size()) || c == '/' || c == '\\') {
+                return {};
+            }
+        }
+        entry += (entry.empty() ? "service:" : "+service:") + name;
+    }
+    return entry;
+}
+
+// `user:` for a holder or socket owner whose executable is not known: the uid on Linux; on
+// Windows, which has no uids, the SID, which is plain text and names one account for good.
+std::string user_entry(std::uint32_t uid, const std::string& sid,
+                       const MatchConventions& conventions) {
+    if (conventions.accounts == MatchConventions::Accounts::windows && !sid.empty()) {
+        return "user:" + sid;
+    }
+    // On Windows without a SID this numeric entry matches nothing: the listener is not OK until
+    // the admin names the account, rather than allowed by a guess.
+    return fmt::format("user:{}", uid);
+}
+
+}  // namespace
+
+std::string executable_pattern(const std::string& path, const MatchConventions& conventions) {
     std::string pattern;
     for (std::size_t i = 0; i < path.size(); ++i) {
         const auto c = static_cast<unsigned char>(path[i]);
         const bool edge = i == 0 || i + 1 == path.size();
-        if (c == '*' || c == '?' || c == '[' || c == '\\') {
+        if (conventions.backslash_separates && (c == '*' || c == '?' || c == '[')) {
+            pattern += '[';
+            pattern += static_cast<char>(c);
+            pattern += ']';
+        } else if (conventions.backslash_separates && c == '\\') {
+            pattern += '\\';
+        } else if (c == '*' || c == '?' || c == '[' || c == '\\') {
             pattern += '\\';
             pattern += static_cast<char>(c);
-        } else if (c == '#' || c == '+' || c < 0x20 || c == 0x7F || (edge && c == ' ')) {
+        } else if (unwritable(c, edge)) {
             pattern += '?';
         } else {
             pattern += static_cast<char>(c);
@@ -31,7 +91,8 @@ std::string executable_pattern(const std::string& path) {
 }
 
 std::string format_learned_allow_list(const std::vector<ObservedListener>& listeners,
-                                      const PortRange& ephemeral_ports) {
+                                      const PortRange& ephemeral_ports,
+                                      const MatchConventions& conventions) {
     // Keyed by (protocol, port) so the file lists TCP then UDP, each by port.
     std::map<std::pair<Transport, std::uint16_t>, std::set<std::string>> allow_by_port;
     // What was seen, as comments, so the admin can review the file before trusting it.
@@ -46,24 +107,33 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
                                     escape_text(listener.socket.socket_user, name_width)));
         }
         for (const auto& holder : listener.holders) {
-            seen.insert(fmt::format("{} {} user {}",
+            auto line = fmt::format("{} {} user {}",
                                     describe_address(listener.socket, AddressForm::without_port),
-                                    escape_text(holder.display_name(), name_width),
-                                    escape_text(holder.user, name_width)));
+                                    escape_text(shown_name(holder, conventions), name_width),
+                                    escape_text(holder.user, name_width));
+            if (!holder.services.empty()) {
+                line += fmt::format(
+                    " services {}",
+                    escape_text(fmt::format("{}", fmt::join(holder.services, ",")), path_width));
+            }
+            seen.insert(std::move(line));
         }
         for (const auto& holder : listener.holders) {
             // exe: matches only a verified executable, so only such a one is learned; for any
             // other the user is what can be known (NAME never falls back to comm).
-            if (holder.executable && holder.executable_file == ExecutableFileCheck::same_file) {
-                allow.insert("exe:" + executable_pattern(*holder.executable));
+            if (auto services = service_entry(holder, conventions); !services.empty()) {
+                allow.insert(std::move(services));
+            } else if (holder.executable &&
+                       holder.executable_file == ExecutableFileCheck::same_file) {
+                allow.insert("exe:" + executable_pattern(*holder.executable, conventions));
             } else {
                 seen.insert(fmt::format("pid {}: executable not verified, allowed by user only",
                                         holder.pid));
-                allow.insert(fmt::format("user:{}", holder.uid));
+                allow.insert(user_entry(holder.uid, holder.user_sid, conventions));
             }
         }
         if (listener.holders.empty() && listener.socket.socket_owner_known) {
-            allow.insert(fmt::format("user:{}", listener.socket.socket_uid));
+            allow.insert(user_entry(listener.socket.socket_uid, {}, conventions));
         }
     }
     std::string text = fmt::format(

@@ -288,6 +288,10 @@ std::string long_line(const Finding& finding, int verbosity) {
                             allowed_text(finding));
             break;
     }
+    if (!finding.never_matching.empty()) {
+        detail += fmt::format(
+            " [{}]", escape_text(fmt::format("{}", fmt::join(finding.never_matching, "; ")), 300));
+    }
     for (const auto* listener : finding.listeners) {
         if (!listener->holders_complete && !listener->holders.empty() &&
             finding.outcome == Outcome::ok) {

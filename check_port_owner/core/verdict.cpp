@@ -12,13 +12,14 @@ namespace {
 // How one holder fares against a rule's allow-list.
 enum class HolderJudgement { allowed, not_allowed, undecidable };
 
-HolderJudgement judge_holder(const Rule& rule, const ProcessIdentity& holder) {
+HolderJudgement judge_holder(const Rule& rule, const ProcessIdentity& holder,
+                             const MatchConventions& conventions) {
     if (rule.allow.empty()) {
         return HolderJudgement::allowed;
     }
     bool undecidable = false;
     for (const auto& entry : rule.allow) {
-        const auto match = entry.match(holder);
+        const auto match = entry.match(holder, conventions);
         if (match == MatchKind::matched) {
             return HolderJudgement::allowed;
         }
@@ -42,19 +43,21 @@ std::string undecidable_reason(const ProcessIdentity& holder) {
 
 // Only the kernel's socket owner is evidence when the holders are unseen or may be incomplete,
 // and only for entries that ask nothing but the user.
-bool socket_owner_allowed(const Rule& rule, const ObservedListener& listener) {
+bool socket_owner_allowed(const Rule& rule, const ObservedListener& listener,
+                          const MatchConventions& conventions) {
     return std::any_of(rule.allow.begin(), rule.allow.end(), [&](const AllowEntry& entry) {
-        return entry.matches_socket_owner(listener.socket);
+        return entry.matches_socket_owner(listener.socket, conventions);
     });
 }
 
 // Judges one listener's holders: culprits for holders no entry allows, and an unattributed entry
 // when the listener cannot be confirmed. Returns whether the listener is confirmed.
-bool judge_listener(const Rule& rule, const ObservedListener& listener, Finding& finding) {
+bool judge_listener(const Rule& rule, const ObservedListener& listener,
+                    const MatchConventions& conventions, Finding& finding) {
     std::optional<Unattributed> undecidable;  // the first undecidable holder
     bool any_culprit = false;
     for (const auto& holder : listener.holders) {
-        switch (judge_holder(rule, holder)) {
+        switch (judge_holder(rule, holder, conventions)) {
             case HolderJudgement::allowed:
                 break;
             case HolderJudgement::not_allowed:
@@ -76,7 +79,7 @@ bool judge_listener(const Rule& rule, const ObservedListener& listener, Finding&
         return false;
     }
     if (listener.holders.empty()) {
-        if (rule.allow.empty() || socket_owner_allowed(rule, listener)) {
+        if (rule.allow.empty() || socket_owner_allowed(rule, listener, conventions)) {
             return true;
         }
         finding.unattributed.push_back({&listener, nullptr, listener.attribution_problem});
@@ -85,7 +88,7 @@ bool judge_listener(const Rule& rule, const ObservedListener& listener, Finding&
     // Every identified holder is allowed; with a list that may be incomplete, another holder could
     // still be hiding, so only the socket owner can settle it.
     if (!listener.holders_complete && !rule.allow.empty() &&
-        !socket_owner_allowed(rule, listener)) {
+        !socket_owner_allowed(rule, listener, conventions)) {
         finding.unattributed.push_back(
             {&listener, nullptr,
              fmt::format("holder list may be incomplete: {}", listener.attribution_problem)});
@@ -95,9 +98,10 @@ bool judge_listener(const Rule& rule, const ObservedListener& listener, Finding&
 }
 
 // A listener that may or may not take the rule's traffic: harmless when its holders would pass.
-bool uncertain_listener_would_pass(const Rule& rule, const ObservedListener& listener) {
+bool uncertain_listener_would_pass(const Rule& rule, const ObservedListener& listener,
+                                   const MatchConventions& conventions) {
     Finding scratch;
-    return judge_listener(rule, listener, scratch);
+    return judge_listener(rule, listener, conventions, scratch);
 }
 
 std::string uncertainty_reason(const ObservedListener& listener) {
@@ -109,14 +113,14 @@ std::string uncertainty_reason(const ObservedListener& listener) {
 }
 
 Finding judge_rule(const Rule& rule, const std::vector<ObservedListener>& listeners,
-                   const StateDefaults& defaults) {
+                   const StateDefaults& defaults, const MatchConventions& conventions) {
     Finding finding;
     finding.rule = &rule;
     for (const auto& listener : listeners) {
         switch (rule.spec.coverage(listener.socket)) {
             case PortSpec::Coverage::covered:
                 finding.listeners.push_back(&listener);
-                judge_listener(rule, listener, finding);
+                judge_listener(rule, listener, conventions, finding);
                 break;
             case PortSpec::Coverage::uncertain:
                 finding.uncertain.push_back(&listener);
@@ -131,7 +135,7 @@ Finding judge_rule(const Rule& rule, const std::vector<ObservedListener>& listen
     const ObservedListener* deciding_uncertain = nullptr;
     for (const auto* listener : finding.uncertain) {
         if ((finding.listeners.empty() && rule.required) ||
-            !uncertain_listener_would_pass(rule, *listener)) {
+            !uncertain_listener_would_pass(rule, *listener, conventions)) {
             deciding_uncertain = listener;
             break;
         }
@@ -149,6 +153,13 @@ Finding judge_rule(const Rule& rule, const std::vector<ObservedListener>& listen
     } else if (!finding.unattributed.empty()) {
         finding.outcome = Outcome::unattributed;
         finding.state = rule.states.unattributed.value_or(defaults.unattributed);
+    }
+    if (finding.outcome == Outcome::unexpected || finding.outcome == Outcome::unattributed) {
+        for (const auto& entry : rule.allow) {
+            if (auto why = entry.why_never_matches(conventions)) {
+                finding.never_matching.push_back(std::move(*why));
+            }
+        }
     }
     return finding;
 }
@@ -177,10 +188,10 @@ std::size_t Verdict::count(Outcome outcome) const {
 }
 
 Verdict evaluate(const std::vector<Rule>& rules, const std::vector<ObservedListener>& listeners,
-                 const StateDefaults& defaults) {
+                 const StateDefaults& defaults, const MatchConventions& conventions) {
     Verdict verdict;
     for (const auto& rule : rules) {
-        verdict.findings.push_back(judge_rule(rule, listeners, defaults));
+        verdict.findings.push_back(judge_rule(rule, listeners, defaults, conventions));
         verdict.overall = worse_of(verdict.overall, verdict.findings.back().state);
     }
     std::stable_sort(

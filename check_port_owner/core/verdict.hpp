@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/match_conventions.hpp"
 #include "core/rule.hpp"
 #include "core/socket_model.hpp"
 #include "core/state.hpp"
@@ -50,6 +51,10 @@ struct Finding {
     // Listeners that may or may not be covered, depending on what the source could not see.
     std::vector<const ObservedListener*> uncertain;
     std::string undecided_reason;  // for undecided
+    // For unexpected and unattributed: why some of the rule's entries can match nothing on this
+    // host (a service: where processes host no services), so a rule that allows only such
+    // entries does not fail without a word.
+    std::vector<std::string> never_matching;
 };
 
 // The state of the unlisted-listener count, when -w or -c was given.
@@ -70,9 +75,10 @@ struct Verdict {
     std::optional<UnlistedCount> unlisted_count;
 };
 
-// Pure: decides every rule from what the inventory observed. The returned verdict points into
+// Pure: decides every rule from what the inventory observed, matching allow entries by the
+// naming conventions of the host the listeners were observed on. The returned verdict points into
 // `rules` and `listeners`, which must outlive it.
 Verdict evaluate(const std::vector<Rule>& rules, const std::vector<ObservedListener>& listeners,
-                 const StateDefaults& defaults);
+                 const StateDefaults& defaults, const MatchConventions& conventions);
 
 }  // namespace port_owner

@@ -92,6 +92,10 @@ bool drop_all_privilege() {
     return linux_os::drop_all_privilege();
 }
 
+MatchConventions match_conventions() {
+    return MatchConventions::for_linux();
+}
+
 std::span<const std::string_view> listener_source_names() {
     return source_names;
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/answer_agreement.hpp"
+#include "core/match_conventions.hpp"
 #include "inventory/inventory.hpp"
 
 // The one interface between the plugin and its operating system. main.cpp and cli/ call only
@@ -66,6 +67,13 @@ char search_path_separator();
 // Irreversibly gives up every privilege, after the inventory and before output is formatted.
 // False when any step failed: the caller must then stop, since it may still hold privilege.
 [[nodiscard]] bool drop_all_privilege();
+
+// --- Naming ---------------------------------------------------------------------------------
+
+// How this platform names executables and users, which decides what allow entries match (NAME
+// and exe: ignore case on Windows, user: takes a SID there): MatchConventions::for_linux() or
+// for_windows(). Handed to the verdict and to --learn; the core has no platform of its own.
+MatchConventions match_conventions();
 
 // --- Inventory ------------------------------------------------------------------------------
 

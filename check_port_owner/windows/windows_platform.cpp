@@ -127,6 +127,10 @@ std::string_view privilege_help() {
            "or an administrator to identify them.\n";
 }
 
+MatchConventions match_conventions() {
+    return MatchConventions::for_windows();
+}
+
 std::unique_ptr<Inventory> make_inventory(std::string_view listener_source) {
     if (listener_source != source_names[0]) {
         throw InputError(fmt::format("invalid listener source '{}'", listener_source));

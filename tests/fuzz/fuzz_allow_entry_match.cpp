@@ -145,7 +145,8 @@ void check_literal_search(const ProcessIdentity& holder, std::uint8_t start_cont
         FUZZ_CHECK(!port_owner::fuzz::is_valid_utf8(slice));
         return;
     }
-    FUZZ_CHECK(entry.match(holder) == MatchKind::matched);
+    FUZZ_CHECK(entry.match(holder, MatchConventions::for_linux()) == MatchKind::matched);
+    FUZZ_CHECK(entry.match(holder, MatchConventions::for_windows()) == MatchKind::matched);
 }
 
 }  // namespace
@@ -169,6 +170,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;  // rejected with a message: what the plugin should do with bad input
     }
     check_grammar(entry, text);
-    (void)entry.match(holder);
+    (void)entry.match(holder, MatchConventions::for_linux());
+    (void)entry.match(holder, MatchConventions::for_windows());
+    (void)entry.why_never_matches(MatchConventions::for_windows());
     return 0;
 }

@@ -144,8 +144,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             FUZZ_CHECK(condition.kind != AllowCondition::Kind::command_line ||
                        (&entry == &rule.allow.back() && &condition == &entry.conditions().back()));
         }
-        (void)entry.match(holder);
-        (void)entry.matches_socket_owner(listener);
+        for (const auto& conventions :
+             {MatchConventions::for_linux(), MatchConventions::for_windows()}) {
+            (void)entry.match(holder, conventions);
+            (void)entry.matches_socket_owner(listener, conventions);
+            (void)entry.why_never_matches(conventions);
+        }
     }
     return 0;
 }

@@ -15,6 +15,8 @@ namespace {
 
 using Kind = AllowCondition::Kind;
 using test_support::nginx;
+using test_support::on_linux;
+using test_support::on_windows;
 using test_support::process;
 
 struct ParseCase {
@@ -48,6 +50,17 @@ TEST(AllowEntryParse, ValidEntries) {
         {"cmdline:x+cmdline:y", {{Kind::command_line, "x+cmdline:y"}}},
         {"cmdline:^x, y$", {{Kind::command_line, "^x, y$"}}},
         {"user:0+cmdline:a+b+c", {{Kind::user, "0"}, {Kind::command_line, "a+b+c"}}},
+        // Windows forms parse on every platform, so one allow-list serves every host.
+        {"service:W3SVC", {{Kind::service, "W3SVC"}}},
+        {"service:MSSQL$SQLEXPRESS", {{Kind::service, "MSSQL$SQLEXPRESS"}}},
+        {"exe:C:\\Windows\\System32\\inetsrv\\inetinfo.exe",
+         {{Kind::executable_path, "C:\\Windows\\System32\\inetsrv\\inetinfo.exe"}}},
+        {"exe:c:/Program Files/*/srv.exe", {{Kind::executable_path, "c:/Program Files/*/srv.exe"}}},
+        {"exe:\\\\server\\share\\srv.exe", {{Kind::executable_path, "\\\\server\\share\\srv.exe"}}},
+        {"user:NT AUTHORITY\\NETWORK SERVICE", {{Kind::user, "NT AUTHORITY\\NETWORK SERVICE"}}},
+        {"user:S-1-5-20", {{Kind::user, "S-1-5-20"}}},
+        {"inetinfo+service:IISADMIN",
+         {{Kind::executable_name, "inetinfo"}, {Kind::service, "IISADMIN"}}},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.text);
@@ -88,10 +101,18 @@ TEST(AllowEntryParse, InvalidEntries) {
         "exe:nginx",
         "foo:bar",  // unknown prefixes
         "Exe:/usr/sbin/nginx",
+        "Service:W3SVC",
         "uid:0",
         "nginx+foo:bar",
         "/usr/sbin/nginx",  // a path needs exe:
-        "cmdline:(",        // bad regular expressions
+        "service:",         // service: takes a short name, never a path
+        "service:a/b",
+        "service:C:\\svc",
+        "exe:C:",  // not an absolute Windows path
+        "exe:C:srv.exe",
+        "exe:\\srv.exe",
+        "exe:1:\\srv.exe",
+        "cmdline:(",  // bad regular expressions
         "cmdline:[a-",
         "cmdline:*x",
         "cmdline:a{2,1}",
@@ -259,8 +280,153 @@ TEST(AllowEntryMatch, Table) {
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.entry + " vs pid " + std::to_string(c.holder.pid) + " (" + c.why + ")");
-        EXPECT_EQ(AllowEntry::parse(c.entry).match(c.holder), c.expected);
+        EXPECT_EQ(AllowEntry::parse(c.entry).match(c.holder, on_linux), c.expected);
     }
+}
+
+TEST(AllowEntryMatch, LinuxNamesAreCaseSensitive) {
+    // What Windows conventions allow must not leak into Linux: the Linux table, unchanged.
+    const MatchCase cases[] = {
+        {"Nginx", nginx(), MatchKind::no_match, "NAME is case-sensitive"},
+        {"nginx.exe", nginx(), MatchKind::no_match, "no optional suffix"},
+        {"exe:/usr/sbin/NGINX", nginx(), MatchKind::no_match, "exe: is case-sensitive"},
+        {"exe:/usr/sbin\\nginx", nginx(), MatchKind::no_match, "'\\' separates nothing"},
+        {"user:ROOT", nginx(), MatchKind::no_match, "user names are case-sensitive"},
+        {"user:S-1-5-18", nginx(), MatchKind::no_match, "a SID names no Linux account"},
+        {"service:nginx", nginx(), MatchKind::no_match, "a Linux process hosts no service"},
+        {"exe:C:\\Windows\\*", nginx(), MatchKind::no_match, "a Windows path"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.entry + " (" + c.why + ")");
+        EXPECT_EQ(AllowEntry::parse(c.entry).match(c.holder, on_linux), c.expected);
+    }
+}
+
+// The seed scenario's processes, as the Windows inventory reports them.
+const std::string inetinfo_path = "C:\\Windows\\System32\\inetsrv\\inetinfo.exe";
+
+ProcessIdentity inetinfo() {
+    return test_support::windows_process(inetinfo_path, 1840, "NT AUTHORITY\\SYSTEM", "S-1-5-18",
+                                         {"IISADMIN"});
+}
+
+ProcessIdentity rogue() {
+    return test_support::windows_process("C:\\Users\\mallory\\Downloads\\rogue.exe", 6660,
+                                         "CONTOSO\\mallory", "S-1-5-21-1004336348-1177238915-1001");
+}
+
+// An IIS worker: svchost.exe hosting W3SVC and WAS as NETWORK SERVICE.
+ProcessIdentity iis_svchost() {
+    return test_support::windows_process("C:\\Windows\\system32\\svchost.exe", 2210,
+                                         "NT AUTHORITY\\NETWORK SERVICE", "S-1-5-20",
+                                         {"W3SVC", "WAS"});
+}
+
+ProcessIdentity windows_unreadable_image() {
+    auto identity = inetinfo();
+    identity.executable.reset();
+    identity.executable_file = ExecutableFileCheck::unknown;
+    identity.executable_problem = "access denied";
+    return identity;
+}
+
+TEST(AllowEntryMatch, WindowsTable) {
+    const MatchCase cases[] = {
+        // NAME: the image file name, any case, '.exe' optional.
+        {"inetinfo", inetinfo(), MatchKind::matched, "without .exe"},
+        {"inetinfo.exe", inetinfo(), MatchKind::matched, "with .exe"},
+        {"INETINFO.EXE", inetinfo(), MatchKind::matched, "any case"},
+        {"InetInfo", inetinfo(), MatchKind::matched, "any case, no suffix"},
+        {"inetinfo", rogue(), MatchKind::no_match, "rogue.exe is not inetinfo"},
+        {"rogue", rogue(), MatchKind::matched, "the rogue by its own name"},
+        {"inetinfo.com", inetinfo(), MatchKind::no_match, "another suffix"},
+        {"inetinf", inetinfo(), MatchKind::no_match, "no prefix match"},
+        {"inetsrv", inetinfo(), MatchKind::no_match, "a directory is not the image name"},
+        {"inetinfo", windows_unreadable_image(), MatchKind::undecidable,
+         "an unreadable image is never guessed from comm"},
+        // exe: any case, '\' and '/' alike, globs.
+        {"exe:" + inetinfo_path, inetinfo(), MatchKind::matched, "exact path"},
+        {"exe:c:\\windows\\system32\\inetsrv\\inetinfo.exe", inetinfo(), MatchKind::matched,
+         "lower case"},
+        {"exe:C:/Windows/System32/inetsrv/inetinfo.exe", inetinfo(), MatchKind::matched,
+         "'/' for '\\'"},
+        {"exe:c:/windows\\SYSTEM32/inetsrv\\inetinfo.exe", inetinfo(), MatchKind::matched, "mixed"},
+        {"exe:C:\\Windows\\System32\\inetsrv\\*", inetinfo(), MatchKind::matched,
+         "glob after backslashes"},
+        {"exe:C:\\Windows\\*\\inetinfo.exe", inetinfo(), MatchKind::matched,
+         "'*' crosses separators, as on Linux"},
+        {"exe:C:\\Windows\\System32\\inetsrv\\*", rogue(), MatchKind::no_match,
+         "glob, other directory"},
+        {"exe:C:\\Windows\\System32\\inetsrv\\inetinfo", inetinfo(), MatchKind::no_match,
+         "exe: names the file: no optional suffix"},
+        {"exe:D:\\Windows\\System32\\inetsrv\\inetinfo.exe", inetinfo(), MatchKind::no_match,
+         "other drive"},
+        {"exe:/usr/sbin/inetinfo.exe", inetinfo(), MatchKind::no_match, "a Linux path"},
+        {"exe:" + inetinfo_path, windows_unreadable_image(), MatchKind::undecidable,
+         "unreadable image"},
+        // user: DOMAIN\name, name, SID.
+        {"user:NT AUTHORITY\\SYSTEM", inetinfo(), MatchKind::matched, "DOMAIN\\name"},
+        {"user:nt authority\\system", inetinfo(), MatchKind::matched, "any case"},
+        {"user:SYSTEM", inetinfo(), MatchKind::matched, "the name part"},
+        {"user:system", inetinfo(), MatchKind::matched, "the name part, any case"},
+        {"user:S-1-5-18", inetinfo(), MatchKind::matched, "SID"},
+        {"user:s-1-5-18", inetinfo(), MatchKind::matched, "SID, any case"},
+        {"user:S-1-5-18", rogue(), MatchKind::no_match, "other SID"},
+        {"user:S-1-5-1", inetinfo(), MatchKind::no_match, "a SID is not a prefix"},
+        {"user:mallory", rogue(), MatchKind::matched, "name in a domain"},
+        {"user:CONTOSO\\mallory", rogue(), MatchKind::matched, "same domain"},
+        {"user:FABRIKAM\\mallory", rogue(), MatchKind::no_match, "same name, other domain"},
+        {"user:AUTHORITY\\SYSTEM", inetinfo(), MatchKind::no_match, "the domain is whole"},
+        {"user:NT AUTHORITY", inetinfo(), MatchKind::no_match, "the domain is not the name"},
+        {"user:CONTOSO", rogue(), MatchKind::no_match, "the domain alone is no account"},
+        {"user:0", inetinfo(), MatchKind::no_match, "no uid on Windows, even 0"},
+        {"user:S-1-5-21-1004336348-1177238915-1001", rogue(), MatchKind::matched, "domain SID"},
+        {"user:SYSTEM", rogue(), MatchKind::no_match, "other user"},
+        // service: the short name of a hosted service, any case.
+        {"service:W3SVC", iis_svchost(), MatchKind::matched, "hosted service"},
+        {"service:was", iis_svchost(), MatchKind::matched, "any case"},
+        {"service:W3SV", iis_svchost(), MatchKind::no_match, "no prefix match"},
+        {"service:IISADMIN", iis_svchost(), MatchKind::no_match, "not hosted here"},
+        {"service:W3SVC", rogue(), MatchKind::no_match, "the rogue hosts no service"},
+        {"service:IISADMIN", windows_unreadable_image(), MatchKind::matched,
+         "the service control manager names it, image or not"},
+        {"svchost", iis_svchost(), MatchKind::matched, "every svchost (why --learn avoids it)"},
+        {"svchost+service:W3SVC", iis_svchost(), MatchKind::matched, "conjunction"},
+        {"service:W3SVC+service:WAS", iis_svchost(), MatchKind::matched, "both hosted"},
+        {"service:W3SVC+user:SYSTEM", iis_svchost(), MatchKind::no_match,
+         "runs as NETWORK SERVICE"},
+        // The other conditions behave as on Linux.
+        {"name:rogue.exe", rogue(), MatchKind::matched, "name: is comm"},
+        {"cmdline:rogue", rogue(), MatchKind::matched, "cmdline: searches"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.entry + " vs pid " + std::to_string(c.holder.pid) + " (" + c.why + ")");
+        EXPECT_EQ(AllowEntry::parse(c.entry).match(c.holder, on_windows), c.expected);
+    }
+}
+
+TEST(AllowEntry, WindowsSocketOwnerHasNoUid) {
+    // A Windows inventory knows no socket owner uid; a user-only entry can then be decided only by
+    // an account name it reports, never by a number.
+    const auto socket =
+        test_support::listener(Transport::tcp, "0.0.0.0", 80, false, 7, 0, "NT AUTHORITY\\SYSTEM");
+    EXPECT_TRUE(AllowEntry::parse("user:SYSTEM").matches_socket_owner(socket, on_windows));
+    EXPECT_FALSE(AllowEntry::parse("user:0").matches_socket_owner(socket, on_windows));
+    EXPECT_TRUE(AllowEntry::parse("user:0").matches_socket_owner(socket, on_linux));
+    EXPECT_FALSE(AllowEntry::parse("user:S-1-5-18").matches_socket_owner(socket, on_windows));
+}
+
+TEST(AllowEntry, WhyNeverMatches) {
+    EXPECT_FALSE(AllowEntry::parse("nginx").why_never_matches(on_linux));
+    EXPECT_FALSE(AllowEntry::parse("user:33").why_never_matches(on_linux));
+    EXPECT_FALSE(AllowEntry::parse("service:W3SVC").why_never_matches(on_windows));
+    EXPECT_FALSE(AllowEntry::parse("user:SYSTEM").why_never_matches(on_windows));
+    const auto service = AllowEntry::parse("svchost+service:W3SVC").why_never_matches(on_linux);
+    ASSERT_TRUE(service);
+    EXPECT_NE(service->find("service:W3SVC"), std::string::npos) << *service;
+    const auto uid = AllowEntry::parse("user:33").why_never_matches(on_windows);
+    ASSERT_TRUE(uid);
+    EXPECT_NE(uid->find("user:33"), std::string::npos) << *uid;
 }
 
 TEST(AllowEntry, IsUserOnly) {
@@ -291,7 +457,7 @@ TEST(AllowEntry, MatchesSocketOwner) {
     };
     for (const auto& [text, expected] : cases) {
         SCOPED_TRACE(text);
-        EXPECT_EQ(AllowEntry::parse(text).matches_socket_owner(socket), expected);
+        EXPECT_EQ(AllowEntry::parse(text).matches_socket_owner(socket, on_linux), expected);
     }
 }
 
@@ -318,7 +484,8 @@ TEST(AllowEntry, OverlongCommandLinePatternIsRejectedBeforeCompiling) {
     // std::regex did, recursing at compile and match time).
     const std::string deep = std::string(511, '(') + "a" + std::string(511, ')');
     try {
-        EXPECT_EQ(AllowEntry::parse("cmdline:" + deep).match(gunicorn("xa")), MatchKind::matched);
+        EXPECT_EQ(AllowEntry::parse("cmdline:" + deep).match(gunicorn("xa"), on_linux),
+                  MatchKind::matched);
     } catch (const InputError&) {
     }
 }
@@ -354,7 +521,8 @@ TEST(AllowEntry, CommandLineMatchingDoesNotBacktrack) {
     const auto long_line = gunicorn(std::string(8192, 'a'));
     for (const auto& pattern : patterns) {
         SCOPED_TRACE(pattern);
-        EXPECT_EQ(AllowEntry::parse("cmdline:" + pattern).match(long_line), MatchKind::no_match);
+        EXPECT_EQ(AllowEntry::parse("cmdline:" + pattern).match(long_line, on_linux),
+                  MatchKind::no_match);
     }
     // What only a backtracking engine offers is refused: back-references.
     EXPECT_THROW(AllowEntry::parse("cmdline:(a+)\\1"), InputError);

@@ -128,9 +128,9 @@ TEST(AllowListFile, CommandLineRegexTakesTheRestOfTheLine) {
     EXPECT_EQ(allow[1].conditions()[0].value, "--id=\\x23[0-9]+, --name=.+");
     auto holder = test_support::process("app", "/usr/bin/app");
     holder.command_line = "app --id=#42, --name=x";
-    EXPECT_EQ(allow[1].match(holder), MatchKind::matched);
+    EXPECT_EQ(allow[1].match(holder, test_support::on_linux), MatchKind::matched);
     holder.command_line = "app --id=42, --name=x";
-    EXPECT_EQ(allow[1].match(holder), MatchKind::no_match);
+    EXPECT_EQ(allow[1].match(holder, test_support::on_linux), MatchKind::no_match);
 }
 
 // A '#' after cmdline: would cut the regex into a wider one: refused, with the remedy.
@@ -188,11 +188,11 @@ TEST(AllowListFile, EmptySectionIsARequiredRuleThatAnyHolderSatisfies) {
     using namespace test_support;
     const std::vector<ObservedListener> held{
         observed(tcp("0.0.0.0", 22), {process("whatever", "/opt/x/whatever")})};
-    const auto ok = evaluate(rules, held, {});
+    const auto ok = evaluate(rules, held, {}, on_linux);
     EXPECT_EQ(ok.overall, State::ok);
     EXPECT_EQ(ok.findings[0].outcome, Outcome::ok);
 
-    const auto missing = evaluate(rules, {}, {});
+    const auto missing = evaluate(rules, {}, {}, on_linux);
     EXPECT_EQ(missing.findings[0].outcome, Outcome::missing);
     EXPECT_EQ(missing.overall, State::critical);
 }

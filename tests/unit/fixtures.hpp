@@ -13,6 +13,7 @@
 
 #include "common/utf8_check.hpp"
 #include "core/ip_address.hpp"
+#include "core/match_conventions.hpp"
 #include "core/socket_model.hpp"
 
 namespace port_owner::test_support {
@@ -24,6 +25,10 @@ inline IpAddress address(std::string_view text) {
     }
     return *parsed;
 }
+
+// The naming conventions of each platform, for the verdict and allow-entry matching.
+inline const MatchConventions on_linux = MatchConventions::for_linux();
+inline const MatchConventions on_windows = MatchConventions::for_windows();
 
 inline Listener listener(Transport transport, std::string_view bind_address, std::uint16_t port,
                          bool v6only = false, std::uint64_t inode = 1000,
@@ -68,6 +73,20 @@ inline ProcessIdentity nginx(int pid = 901) {
     identity.command_line =
         "nginx: master process /usr/sbin/nginx -g daemon on; master_process on;";
     identity.unit = "nginx.service";
+    return identity;
+}
+
+// A Windows process as the Windows inventory reports it: the full image path, DOMAIN\name and
+// SID from the token, the services it hosts. comm has no Windows meaning; it is the image name.
+inline ProcessIdentity windows_process(std::string image, int pid,
+                                       std::string user = "NT AUTHORITY\\SYSTEM",
+                                       std::string sid = "S-1-5-18",
+                                       std::vector<std::string> services = {}) {
+    const auto slash = image.find_last_of("\\/");
+    auto identity = process(image.substr(slash == std::string::npos ? 0 : slash + 1), image, pid, 0,
+                            std::move(user));
+    identity.user_sid = std::move(sid);
+    identity.services = std::move(services);
     return identity;
 }
 

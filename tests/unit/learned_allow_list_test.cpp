@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,7 @@ TEST(ExecutablePattern, Table) {
     };
     for (const auto& [path, expected] : cases) {
         SCOPED_TRACE(path);
-        EXPECT_EQ(executable_pattern(path), expected);
+        EXPECT_EQ(executable_pattern(path, on_linux), expected);
     }
 }
 
@@ -59,11 +60,11 @@ const std::vector<std::string> awkward_paths{
 TEST(ExecutablePattern, AllowEntryMatchesThePathItCameFrom) {
     for (const auto& path : awkward_paths) {
         SCOPED_TRACE(path);
-        const auto entry = AllowEntry::parse("exe:" + executable_pattern(path));
+        const auto entry = AllowEntry::parse("exe:" + executable_pattern(path, on_linux));
         // One exe: condition: no '+' of the path starts another (`+cmdline:.*` would allow all).
         ASSERT_EQ(entry.conditions().size(), 1u);
-        EXPECT_EQ(entry.match(process("x", path)), MatchKind::matched);
-        EXPECT_EQ(entry.match(process("x", path + "x")), MatchKind::no_match);
+        EXPECT_EQ(entry.match(process("x", path), on_linux), MatchKind::matched);
+        EXPECT_EQ(entry.match(process("x", path + "x"), on_linux), MatchKind::no_match);
     }
 }
 
@@ -92,7 +93,7 @@ std::vector<ObservedListener> present_listeners() {
 
 TEST(LearnedAllowList, ReadBackGivesOkForTheSameListeners) {
     const auto listeners = present_listeners();
-    const auto text = format_learned_allow_list(listeners, ephemeral);
+    const auto text = format_learned_allow_list(listeners, ephemeral, on_linux);
     SCOPED_TRACE(text);
     const auto file = parse_allow_list(text, "learned.ini");
     // One rule per protocol and port.
@@ -101,7 +102,7 @@ TEST(LearnedAllowList, ReadBackGivesOkForTheSameListeners) {
     defaults.missing = file.defaults.missing.value_or(defaults.missing);
     defaults.unexpected = file.defaults.unexpected.value_or(defaults.unexpected);
     defaults.unattributed = file.defaults.unattributed.value_or(defaults.unattributed);
-    const auto verdict = evaluate(file.rules, listeners, defaults);
+    const auto verdict = evaluate(file.rules, listeners, defaults, on_linux);
     EXPECT_EQ(verdict.overall, State::ok);
     for (const auto& finding : verdict.findings) {
         EXPECT_EQ(finding.outcome, Outcome::ok)
@@ -113,7 +114,8 @@ TEST(LearnedAllowList, ReadBackGivesOkForTheSameListeners) {
 
 TEST(LearnedAllowList, ReadBackStillCatchesAnImpostor) {
     const auto listeners = present_listeners();
-    const auto file = parse_allow_list(format_learned_allow_list(listeners, ephemeral), "l.ini");
+    const auto file =
+        parse_allow_list(format_learned_allow_list(listeners, ephemeral, on_linux), "l.ini");
     auto changed = listeners;
     for (auto& listener : changed) {
         for (auto& holder : listener.holders) {
@@ -122,14 +124,14 @@ TEST(LearnedAllowList, ReadBackStillCatchesAnImpostor) {
             }
         }
     }
-    const auto verdict = evaluate(file.rules, changed, {});
+    const auto verdict = evaluate(file.rules, changed, {}, on_linux);
     EXPECT_EQ(verdict.overall, State::critical);
     EXPECT_EQ(verdict.count(Outcome::unexpected), awkward_paths.size() + 3);
 }
 
 TEST(LearnedAllowList, SectionsPerProtocolAndPort) {
-    const auto file =
-        parse_allow_list(format_learned_allow_list(present_listeners(), ephemeral), "l.ini");
+    const auto file = parse_allow_list(
+        format_learned_allow_list(present_listeners(), ephemeral, on_linux), "l.ini");
     std::vector<std::string> labels;
     for (const auto& rule : file.rules) {
         labels.push_back(rule.label());
@@ -142,8 +144,8 @@ TEST(LearnedAllowList, SectionsPerProtocolAndPort) {
 }
 
 TEST(LearnedAllowList, EphemeralPortsAreNotRequired) {
-    const auto file =
-        parse_allow_list(format_learned_allow_list(present_listeners(), ephemeral), "l.ini");
+    const auto file = parse_allow_list(
+        format_learned_allow_list(present_listeners(), ephemeral, on_linux), "l.ini");
     for (const auto& rule : file.rules) {
         SCOPED_TRACE(rule.label());
         EXPECT_EQ(rule.required, !ephemeral.contains(rule.spec.ports.low));
@@ -151,8 +153,8 @@ TEST(LearnedAllowList, EphemeralPortsAreNotRequired) {
 }
 
 TEST(LearnedAllowList, UnidentifiedListenersAreAllowedByTheirSocketOwner) {
-    const auto file =
-        parse_allow_list(format_learned_allow_list(present_listeners(), ephemeral), "l.ini");
+    const auto file = parse_allow_list(
+        format_learned_allow_list(present_listeners(), ephemeral, on_linux), "l.ini");
     for (const auto& rule : file.rules) {
         if (rule.label() == "tcp/5432") {
             ASSERT_EQ(rule.allow.size(), 1u);
@@ -174,17 +176,158 @@ TEST(LearnedAllowList, UnidentifiedListenersAreAllowedByTheirSocketOwner) {
 TEST(LearnedAllowList, NobodyIdentifiedIsNotLearnedAsAnyProgram) {
     auto socket = tcp("0.0.0.0", 8443);
     socket.socket_owner_known = false;
-    const auto text =
-        format_learned_allow_list({observed(socket, {}, false, "access denied")}, ephemeral);
+    const auto text = format_learned_allow_list({observed(socket, {}, false, "access denied")},
+                                                ephemeral, on_windows);
     EXPECT_NE(text.find("# tcp/8443: not learned"), std::string::npos) << text;
     const auto file = parse_allow_list(text, "l.ini");
     EXPECT_TRUE(file.rules.empty());
 }
 
 TEST(LearnedAllowList, NoListenersStillParses) {
-    const auto file = parse_allow_list(format_learned_allow_list({}, ephemeral), "l.ini");
+    const auto file = parse_allow_list(format_learned_allow_list({}, ephemeral, on_linux), "l.ini");
     EXPECT_TRUE(file.rules.empty());
     EXPECT_EQ(file.defaults.missing, State::critical);
+}
+
+}  // namespace
+}  // namespace port_owner
+
+namespace port_owner {
+namespace {
+
+using namespace test_support;
+
+TEST(ExecutablePattern, WindowsTable) {
+    // '\' is a separator there, never an escape: glob characters go into one-byte sets.
+    const std::pair<std::string, std::string> cases[] = {
+        {"C:\\Windows\\System32\\inetsrv\\inetinfo.exe",
+         "C:\\Windows\\System32\\inetsrv\\inetinfo.exe"},
+        {"C:\\Program Files (x86)\\App\\srv.exe", "C:\\Program Files (x86)\\App\\srv.exe"},
+        {"C:\\opt\\[x]\\srv.exe", "C:\\opt\\[[]x]\\srv.exe"},
+        {"C:\\opt\\a*b?.exe", "C:\\opt\\a[*]b[?].exe"},
+        {"C:\\Notepad++\\n.exe", "C:\\Notepad??\\n.exe"},
+        {"C:\\x#y\\s.exe", "C:\\x?y\\s.exe"},
+        {"\\\\server\\share\\s.exe", "\\\\server\\share\\s.exe"},
+    };
+    for (const auto& [path, expected] : cases) {
+        SCOPED_TRACE(path);
+        EXPECT_EQ(executable_pattern(path, on_windows), expected);
+    }
+}
+
+const std::vector<std::string> windows_paths{
+    "C:\\Windows\\System32\\inetsrv\\inetinfo.exe",
+    "C:\\Program Files (x86)\\Vendor App\\bin\\server.exe",
+    "C:\\opt\\[brackets]\\srv.exe",
+    "C:\\Tools\\Notepad++\\plugin#1.exe",
+    "D:\\caf\xc3\xa9\\srv.exe",
+    "\\\\fileserver\\share\\tool.exe",
+    "C:\\ends with space \\x.exe",
+};
+
+TEST(ExecutablePattern, WindowsEntryMatchesThePathItCameFromAndNoOther) {
+    for (const auto& path : windows_paths) {
+        SCOPED_TRACE(path);
+        const auto entry = AllowEntry::parse("exe:" + executable_pattern(path, on_windows));
+        ASSERT_EQ(entry.conditions().size(), 1u);
+        EXPECT_EQ(entry.match(windows_process(path, 1), on_windows), MatchKind::matched);
+        EXPECT_EQ(entry.match(windows_process(path + "x", 1), on_windows), MatchKind::no_match);
+        EXPECT_EQ(entry.match(windows_process("C:\\Users\\m\\rogue.exe", 1), on_windows),
+                  MatchKind::no_match);
+    }
+}
+
+// A Windows host: IIS's svchost (W3SVC and WAS), a svchost running one service, a program of
+// its own, the seed's rogue, and a process whose image could not be read.
+std::vector<ObservedListener> windows_listeners() {
+    std::vector<ObservedListener> listeners;
+    listeners.push_back(
+        observed(tcp("0.0.0.0", 80),
+                 {windows_process("C:\\Windows\\system32\\svchost.exe", 2210,
+                                  "NT AUTHORITY\\NETWORK SERVICE", "S-1-5-20", {"WAS", "W3SVC"})}));
+    listeners.push_back(
+        observed(tcp("0.0.0.0", 135),
+                 {windows_process("C:\\Windows\\system32\\svchost.exe", 964,
+                                  "NT AUTHORITY\\NETWORK SERVICE", "S-1-5-20", {"RpcSs"})}));
+    listeners.push_back(observed(
+        tcp("0.0.0.0", 443), {windows_process("C:\\Windows\\System32\\inetsrv\\inetinfo.exe", 1840,
+                                              "NT AUTHORITY\\SYSTEM", "S-1-5-18", {"IISADMIN"})}));
+    listeners.push_back(observed(tcp("0.0.0.0", 8080),
+                                 {windows_process("C:\\Users\\mallory\\Downloads\\rogue.exe", 6660,
+                                                  "CONTOSO\\mallory", "S-1-5-21-7-7-7-1001")}));
+    auto hidden = windows_process("C:\\Windows\\System32\\lsass.exe", 700);
+    hidden.executable.reset();
+    hidden.executable_file = ExecutableFileCheck::unknown;
+    listeners.push_back(observed(tcp("::", 49664, true), {hidden}));
+    return listeners;
+}
+
+std::map<std::string, std::vector<std::string>> allow_by_label(const AllowListFile& file) {
+    std::map<std::string, std::vector<std::string>> result;
+    for (const auto& rule : file.rules) {
+        for (const auto& entry : rule.allow) {
+            result[rule.label()].push_back(entry.text());
+        }
+    }
+    return result;
+}
+
+TEST(LearnedAllowList, WindowsHoldersAreLearnedByPathServiceOrSid) {
+    const PortRange windows_ephemeral{49152, 65535};
+    const auto text = format_learned_allow_list(windows_listeners(), windows_ephemeral, on_windows);
+    SCOPED_TRACE(text);
+    const auto allow = allow_by_label(parse_allow_list(text, "learned.ini"));
+    using Entries = std::vector<std::string>;
+    // svchost: by the services it hosts, all of them, never by svchost.exe's shared path.
+    EXPECT_EQ(allow.at("tcp/80"), (Entries{"service:W3SVC+service:WAS"}));
+    EXPECT_EQ(allow.at("tcp/135"), (Entries{"service:RpcSs"}));
+    // Any other program by its own path, even when it hosts a service.
+    EXPECT_EQ(allow.at("tcp/443"), (Entries{"exe:C:\\Windows\\System32\\inetsrv\\inetinfo.exe"}));
+    EXPECT_EQ(allow.at("tcp/8080"), (Entries{"exe:C:\\Users\\mallory\\Downloads\\rogue.exe"}));
+    // An unreadable image: by the account's SID, since Windows has no uid.
+    EXPECT_EQ(allow.at("tcp/49664"), (Entries{"user:S-1-5-18"}));
+    // What was seen, for the admin's review: the services too (text escaped, so '\\' doubled).
+    EXPECT_NE(text.find("# 0.0.0.0 svchost.exe user NT AUTHORITY\\\\NETWORK SERVICE services "
+                        "WAS,W3SVC\n"),
+              std::string::npos);
+}
+
+TEST(LearnedAllowList, WindowsReadBackGivesOkAndCatchesTheRogue) {
+    const auto listeners = windows_listeners();
+    const auto file = parse_allow_list(
+        format_learned_allow_list(listeners, PortRange{49152, 65535}, on_windows), "l.ini");
+    const auto verdict = evaluate(file.rules, listeners, {}, on_windows);
+    EXPECT_EQ(verdict.overall, State::ok);
+    for (const auto& finding : verdict.findings) {
+        EXPECT_EQ(finding.outcome, Outcome::ok) << finding.rule->label();
+    }
+    // The rogue on IIS's port, and another svchost (hosting other services) on RpcSs's.
+    auto changed = listeners;
+    changed[0].holders[0] = windows_process("C:\\Users\\mallory\\Downloads\\rogue.exe", 6660,
+                                            "CONTOSO\\mallory", "S-1-5-21-7-7-7-1001");
+    changed[1].holders[0].services = {"Dnscache"};
+    const auto caught = evaluate(file.rules, changed, {}, on_windows);
+    EXPECT_EQ(caught.overall, State::critical);
+    EXPECT_EQ(caught.count(Outcome::unexpected), 2u);
+}
+
+TEST(LearnedAllowList, SvchostWithoutKnownServicesIsLearnedByPath) {
+    // The services could not be read: the path is all there is (and the comment shows it).
+    const std::vector<ObservedListener> listeners{observed(
+        tcp("0.0.0.0", 5985),
+        {windows_process("C:\\Windows\\system32\\svchost.exe", 300, "NT AUTHORITY\\SYSTEM")})};
+    const auto text = format_learned_allow_list(listeners, PortRange{49152, 65535}, on_windows);
+    EXPECT_NE(text.find("allow = exe:C:\\Windows\\system32\\svchost.exe\n"), std::string::npos)
+        << text;
+}
+
+TEST(LearnedAllowList, ServicesAreNotLearnedOnLinux) {
+    // Linux conventions: a holder's services (none, in practice) never replace its path.
+    auto holder = process("svchost.exe", "/opt/svchost.exe");
+    holder.services = {"W3SVC"};
+    const auto text =
+        format_learned_allow_list({observed(tcp("0.0.0.0", 80), {holder})}, ephemeral, on_linux);
+    EXPECT_NE(text.find("allow = exe:/opt/svchost.exe\n"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -146,7 +146,7 @@ TEST(PerfData, ReportLabelsAreLowercaseUniqueAndWellFormed) {
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()}),
                                                   observed(tcp("::1", 8080), {})};
     const auto output =
-        format_report(evaluate(rules, listeners, {}), {listeners.size(), 0.0375, 0, {}});
+        format_report(evaluate(rules, listeners, {}, on_linux), {listeners.size(), 0.0375, 0, {}});
     const auto first_line = output.substr(0, output.find('\n'));
     const auto bar = first_line.find(" | ");
     ASSERT_NE(bar, std::string::npos);
@@ -180,7 +180,7 @@ TEST(PerfData, UnlistedCountWithThresholdsAsPlainNumbers) {
     using namespace test_support;
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 22), {}),
                                                   observed(tcp("::", 5432, true), {})};
-    auto verdict = evaluate({}, listeners, {});
+    auto verdict = evaluate({}, listeners, {}, on_linux);
     verdict.unlisted_count = UnlistedCount{State::ok, "5", "10", 5.0, 10.0};
     const auto output = format_report(verdict, {2, 0, 0, {}});
     const auto first_line = output.substr(0, output.find('\n'));

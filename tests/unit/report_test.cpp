@@ -78,7 +78,7 @@ TEST(Report, DesignExample) {
         observed(tcp("::", 443, true), {holder_without_unit("nginx", "/usr/sbin/nginx", 901)}),
         observed(udp("127.0.0.53", 53), {resolved}),
     };
-    const auto verdict = evaluate(rules, listeners, {});
+    const auto verdict = evaluate(rules, listeners, {}, on_linux);
     const auto output = format_report(verdict, {listeners.size(), 0.012, 0, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
@@ -110,7 +110,7 @@ TEST(Report, FirstLineWordMatchesTheOverallState) {
     for (const auto& c : cases) {
         SCOPED_TRACE(c.word);
         const std::vector<Rule> rules{rule("80=nginx", c.states)};
-        const auto output = format_report(evaluate(rules, {}, {}), {});
+        const auto output = format_report(evaluate(rules, {}, {}, on_linux), {});
         expect_well_formed(output);
         EXPECT_TRUE(output.starts_with("PORT_OWNER " + c.word + " - ")) << output;
     }
@@ -127,7 +127,8 @@ TEST(Report, OneLongLinePerRuleWorstFirst) {
     };
     for (int verbosity = 0; verbosity <= 3; ++verbosity) {
         SCOPED_TRACE(verbosity);
-        const auto output = format_report(evaluate(rules, listeners, {}), {4, 0.5, verbosity, {}});
+        const auto output =
+            format_report(evaluate(rules, listeners, {}, on_linux), {4, 0.5, verbosity, {}});
         expect_well_formed(output);
         const auto lines = split_lines(output);
         ASSERT_EQ(lines.size(), 1 + rules.size()) << output;
@@ -152,7 +153,7 @@ TEST(Report, UnlistedListenersOnlyWhenVerbose) {
     const std::vector<Rule> rules{rule("80=nginx")};
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()}),
                                                   observed(tcp("0.0.0.0", 22), {})};
-    const auto verdict = evaluate(rules, listeners, {});
+    const auto verdict = evaluate(rules, listeners, {}, on_linux);
     EXPECT_EQ(split_lines(format_report(verdict, {2, 0, 0, {}})).size(), 2u);
     const auto verbose = format_report(verdict, {2, 0, 1, {}});
     expect_well_formed(verbose);
@@ -174,7 +175,7 @@ TEST(Report, IncompleteHolderListIsSaid) {
     const std::vector<Rule> rules{rule("80=nginx")};
     const std::vector<ObservedListener> listeners{
         observed(tcp("0.0.0.0", 80), {nginx()}, false, "pid 1 not readable")};
-    const auto output = format_report(evaluate(rules, listeners, {}), {1, 0, 0, {}});
+    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {1, 0, 0, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 2u);
@@ -189,7 +190,7 @@ TEST(Report, IncompleteHolderListIsSaid) {
 TEST(Report, NotesFollowTheRules) {
     const std::vector<Rule> rules{rule("80=nginx")};
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()})};
-    const auto output = format_report(evaluate(rules, listeners, {}),
+    const auto output = format_report(evaluate(rules, listeners, {}, on_linux),
                                       {1, 0, 0, {"listeners from /proc/net\n|x=1"}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
@@ -204,7 +205,7 @@ TEST(Report, UnverifiedHolderIsNamedWithTheReason) {
     holder.executable.reset();
     holder.executable_problem = "its path is longer than PATH_MAX";
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {holder})};
-    const auto output = format_report(evaluate(rules, listeners, {}), {1, 0, 0, {}});
+    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {1, 0, 0, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 2u);
@@ -223,7 +224,7 @@ TEST(Report, UnlistedThresholdBreachLeadsWhenWorst) {
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()}),
                                                   observed(tcp("0.0.0.0", 22), {}),
                                                   observed(udp("0.0.0.0", 161), {})};
-    auto verdict = evaluate(rules, listeners, {});
+    auto verdict = evaluate(rules, listeners, {}, on_linux);
     verdict.unlisted_count = UnlistedCount{State::critical, "1", "1", 1.0, 1.0};
     verdict.overall = State::critical;
     const auto output = format_report(verdict, {3, 0, 0, {}});
@@ -294,7 +295,7 @@ std::string play(const Actor& a, int verbosity, bool with_thresholds) {
         observed(unidentified, {}, false, a.problem),
         observed(tcp("0.0.0.0", 9999), {a.identity}),
     };
-    auto verdict = evaluate(rules, listeners, {});
+    auto verdict = evaluate(rules, listeners, {}, on_linux);
     if (with_thresholds) {
         // -w 0 on the unlisted count: the unlisted listener held by the actor is shown.
         verdict.unlisted_count =
@@ -357,7 +358,7 @@ TEST(Report, ManyRulesAreCutVisiblyUnder8KiB) {
     }
     for (int verbosity = 0; verbosity <= 3; ++verbosity) {
         SCOPED_TRACE(verbosity);
-        const auto output = format_report(evaluate(rules, {}, {}), {0, 0, verbosity, {}});
+        const auto output = format_report(evaluate(rules, {}, {}, on_linux), {0, 0, verbosity, {}});
         expect_well_formed(output);
         const auto lines = split_lines(output);
         EXPECT_LT(lines.size(), 1 + rules.size());
@@ -382,7 +383,8 @@ TEST(Report, ManyHostileHoldersStayWithinLimits) {
     }
     for (int verbosity = 0; verbosity <= 3; ++verbosity) {
         SCOPED_TRACE(verbosity);
-        const auto output = format_report(evaluate(rules, listeners, {}), {50, 1.5, verbosity, {}});
+        const auto output =
+            format_report(evaluate(rules, listeners, {}, on_linux), {50, 1.5, verbosity, {}});
         expect_well_formed(output);
         EXPECT_TRUE(output.starts_with("PORT_OWNER CRITICAL - tcp/2000 held by ")) << output;
         EXPECT_NE(output.find("cut"), std::string::npos);
@@ -401,7 +403,7 @@ TEST(Report, OneRuleWithManyCulpritsDoesNotHideTheOtherRules) {
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), workers),
                                                   observed(tcp("0.0.0.0", 81), {nginx()}),
                                                   observed(tcp("0.0.0.0", 82), {nginx()})};
-    const auto output = format_report(evaluate(rules, listeners, {}), {3, 0, 0, {}});
+    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {3, 0, 0, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 1 + rules.size()) << output;
@@ -417,7 +419,7 @@ TEST(Report, LongAllowListKeepsFirstLineUnder1KiB) {
             (i ? "," : "") + std::string("exe:/opt/vendor/product/bin/daemon-") + std::to_string(i);
     }
     const std::vector<Rule> rules{rule(text)};
-    const auto output = format_report(evaluate(rules, {}, {}), {});
+    const auto output = format_report(evaluate(rules, {}, {}, on_linux), {});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     EXPECT_NE(lines[0].find("..."), std::string::npos) << "the cut is not visible";
@@ -495,6 +497,41 @@ TEST(DescribeAddress, Forms) {
     EXPECT_EQ(describe_address(tcp("0.0.0.0", 80), AddressForm::with_port), "0.0.0.0:80");
     EXPECT_EQ(describe_address(tcp("::", 80), AddressForm::without_port), "[::]");
     EXPECT_EQ(describe_address(tcp("::1", 8080), AddressForm::with_port), "[::1]:8080");
+}
+
+}  // namespace
+}  // namespace port_owner
+
+namespace port_owner {
+namespace {
+
+using namespace test_support;
+
+TEST(Report, EntryThatCannotMatchHereIsExplained) {
+    const std::vector<Rule> rules{parse_rule_argument("80=service:W3SVC")};
+    const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()})};
+    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {1, 0, 0, {}});
+    const auto lines = split_lines(output);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_TRUE(lines[0].starts_with("PORT_OWNER CRITICAL - tcp/80 held by nginx")) << lines[0];
+    EXPECT_NE(lines[1].find("(allowed: service:W3SVC) [service:W3SVC names a Windows service; "
+                            "no process hosts one here]"),
+              std::string::npos)
+        << lines[1];
+}
+
+TEST(Report, WindowsRogueIsNamed) {
+    const std::vector<Rule> rules{parse_rule_argument("80=inetinfo")};
+    const std::vector<ObservedListener> listeners{
+        observed(tcp("0.0.0.0", 80), {windows_process("C:\\Users\\mallory\\rogue.exe", 6660,
+                                                      "CONTOSO\\mallory", "S-1-5-21-7-7-7-1001")})};
+    const auto output = format_report(evaluate(rules, listeners, {}, on_windows), {1, 0, 0, {}});
+    const auto lines = split_lines(output);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_TRUE(lines[0].starts_with("PORT_OWNER CRITICAL - tcp/80 held by ")) << lines[0];
+    EXPECT_NE(lines[0].find("rogue.exe (pid 6660, user CONTOSO\\\\mallory)"), std::string::npos)
+        << lines[0];
+    EXPECT_NE(lines[0].find("expected inetinfo"), std::string::npos) << lines[0];
 }
 
 }  // namespace

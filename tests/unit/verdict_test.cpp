@@ -48,7 +48,7 @@ class VerdictScenario : public ::testing::TestWithParam<Scenario> {};
 TEST_P(VerdictScenario, GivesTheExpectedFinding) {
     const auto& s = GetParam();
     const std::vector<Rule> rules{s.rule};
-    const auto verdict = evaluate(rules, s.listeners, s.defaults);
+    const auto verdict = evaluate(rules, s.listeners, s.defaults, on_linux);
     ASSERT_EQ(verdict.findings.size(), 1u);
     const auto& finding = verdict.findings[0];
     EXPECT_EQ(finding.rule, &rules[0]);
@@ -349,7 +349,7 @@ TEST(Verdict, CulpritPointsAtTheListenerAndHolder) {
     const std::vector<Rule> rules{rule("80=nginx")};
     const std::vector<ObservedListener> listeners{
         observed(tcp("0.0.0.0", 80), {nginx(), impostor})};
-    const auto verdict = evaluate(rules, listeners, {});
+    const auto verdict = evaluate(rules, listeners, {}, on_linux);
     ASSERT_EQ(verdict.findings[0].culprits.size(), 1u);
     EXPECT_EQ(verdict.findings[0].culprits[0].listener, &listeners[0]);
     EXPECT_EQ(verdict.findings[0].culprits[0].holder, &listeners[0].holders[1]);
@@ -361,7 +361,7 @@ TEST(Verdict, UnreadableExecutableIsUnattributedWithTheReason) {
     auto holder = process("nginx", std::nullopt, 4242);
     holder.executable_problem = "its path is longer than PATH_MAX";
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {holder})};
-    const auto verdict = evaluate(rules, listeners, {});
+    const auto verdict = evaluate(rules, listeners, {}, on_linux);
     const auto& finding = verdict.findings[0];
     ASSERT_EQ(finding.outcome, Outcome::unattributed);
     ASSERT_EQ(finding.unattributed.size(), 1u);
@@ -379,7 +379,7 @@ TEST(Verdict, UnknownSocketOwnerNeverSatisfiesAUserEntry) {
     port_80.socket.socket_owner_known = false;
     port_81.socket.socket_owner_known = false;
     const std::vector<ObservedListener> listeners{port_80, port_81};
-    const auto verdict = evaluate(rules, listeners, {});
+    const auto verdict = evaluate(rules, listeners, {}, on_linux);
     for (const auto& finding : verdict.findings) {
         EXPECT_EQ(finding.outcome, Outcome::unattributed);
     }
@@ -394,7 +394,7 @@ TEST(Verdict, UnreadableCommandLineLeavesCmdlineEntriesUndecided) {
     holder.command_line_known = false;
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {holder}),
                                                   observed(tcp("0.0.0.0", 81), {holder})};
-    const auto verdict = evaluate(rules, listeners, {});
+    const auto verdict = evaluate(rules, listeners, {}, on_linux);
     for (const auto& finding : verdict.findings) {
         EXPECT_EQ(finding.outcome, Outcome::unattributed) << finding.rule->label();
     }
@@ -429,7 +429,7 @@ TEST(Verdict, OverallStateAndOrderForEveryPermutation) {
         for (std::size_t i = 0; i < states.size(); ++i) {
             rules.push_back(rule(std::to_string(1000 + i), {states[i], {}, {}}));
         }
-        const auto verdict = evaluate(rules, {}, {});
+        const auto verdict = evaluate(rules, {}, {}, on_linux);
         std::string order;
         for (const auto state : states) {
             order += std::string(state_word(state)) + " ";
@@ -464,7 +464,7 @@ TEST(Verdict, OverallIsTheWorstPresent) {
             rules.push_back(rule(std::to_string(2000 + i), {c.states[i], {}, {}}));
         }
         SCOPED_TRACE(std::string("expect ") + std::string(state_word(c.overall)));
-        EXPECT_EQ(evaluate(rules, {}, {}).overall, c.overall);
+        EXPECT_EQ(evaluate(rules, {}, {}, on_linux).overall, c.overall);
     }
 }
 
@@ -484,7 +484,7 @@ TEST(Verdict, FindingsSortedWorstFirstKeepingRuleOrderForTies) {
         observed(tcp("0.0.0.0", 80), {impostor}),
         observed(tcp("0.0.0.0", 443), {impostor}),
     };
-    const auto verdict = evaluate(rules, listeners, {});
+    const auto verdict = evaluate(rules, listeners, {}, on_linux);
     std::vector<std::string> order;
     for (const auto& finding : verdict.findings) {
         order.push_back(finding.rule->label() + " " + std::string(state_word(finding.state)));
@@ -511,17 +511,108 @@ TEST(Verdict, UnlistedListenersAreThoseNoRuleCovers) {
         observed(tcp("127.0.0.1", 8080), {}),      // covered
         observed(tcp("::", 80, true), {nginx()}),  // covered
     };
-    const auto verdict = evaluate(rules, listeners, {});
+    const auto verdict = evaluate(rules, listeners, {}, on_linux);
     EXPECT_EQ(verdict.unlisted,
               (std::vector<const ObservedListener*>{&listeners[1], &listeners[3], &listeners[4]}));
 }
 
 TEST(Verdict, NoRulesIsOk) {
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 22), {})};
-    const auto verdict = evaluate({}, listeners, {});
+    const auto verdict = evaluate({}, listeners, {}, on_linux);
     EXPECT_EQ(verdict.overall, State::ok);
     EXPECT_TRUE(verdict.findings.empty());
     EXPECT_EQ(verdict.unlisted.size(), 1u);
+}
+
+}  // namespace
+}  // namespace port_owner
+
+namespace port_owner {
+namespace {
+
+using namespace test_support;
+
+// The seed scenario on Windows: IIS (inetinfo.exe) should hold port 80; a rogue.exe took it.
+const std::string rogue_path = "C:\\Users\\mallory\\Downloads\\rogue.exe";
+
+ProcessIdentity windows_inetinfo() {
+    return windows_process("C:\\Windows\\System32\\inetsrv\\inetinfo.exe", 1840);
+}
+
+ProcessIdentity windows_rogue() {
+    return windows_process(rogue_path, 6660, "CONTOSO\\mallory", "S-1-5-21-7-7-7-1001");
+}
+
+Finding judged_on_windows(const std::vector<Rule>& rules,
+                          const std::vector<ObservedListener>& listeners) {
+    const auto verdict = evaluate(rules, listeners, {}, on_windows);
+    EXPECT_EQ(verdict.findings.size(), 1u);
+    return verdict.findings.at(0);
+}
+
+TEST(VerdictWindows, RogueHoldingPort80IsCriticalAndNamed) {
+    const std::vector<Rule> rules{rule("80=inetinfo")};
+    const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {windows_rogue()}),
+                                                  observed(tcp("::", 80, true), {})};
+    const auto finding = judged_on_windows(rules, listeners);
+    EXPECT_EQ(finding.outcome, Outcome::unexpected);
+    EXPECT_EQ(finding.state, State::critical);
+    ASSERT_EQ(finding.culprits.size(), 1u);
+    EXPECT_EQ(finding.culprits[0].holder->pid, 6660);
+    EXPECT_EQ(*finding.culprits[0].holder->executable, rogue_path);
+}
+
+TEST(VerdictWindows, InetinfoHoldingPort80IsOkInAnySpelling) {
+    for (const char* text :
+         {"80=inetinfo", "80=inetinfo.exe", "80=INETINFO.EXE",
+          "80=exe:c:/windows/system32/inetsrv/*", "80=user:SYSTEM", "80=user:S-1-5-18"}) {
+        SCOPED_TRACE(text);
+        const std::vector<Rule> rules{rule(text)};
+        const auto finding =
+            judged_on_windows(rules, {observed(tcp("0.0.0.0", 80), {windows_inetinfo()})});
+        EXPECT_EQ(finding.outcome, Outcome::ok);
+        EXPECT_EQ(finding.state, State::ok);
+    }
+}
+
+TEST(VerdictWindows, LinuxConventionsDoNotAllowOtherSpellings) {
+    // The same rule on a Linux host: names are case-sensitive and '.exe' is part of the name.
+    const std::vector<Rule> rules{rule("80=Nginx")};
+    const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()})};
+    EXPECT_EQ(evaluate(rules, listeners, {}, on_linux).findings[0].outcome, Outcome::unexpected);
+    EXPECT_EQ(evaluate(rules, listeners, {}, on_windows).findings[0].outcome, Outcome::ok);
+}
+
+TEST(VerdictWindows, NumericUserNeverAllowsOnWindows) {
+    // user:0 would be root on Linux. On Windows there are no uids: the entry allows nothing,
+    // neither a seen holder nor an unseen one through the socket owner, and the finding says why.
+    const std::vector<Rule> rules{rule("80=user:0")};
+    const auto seen =
+        judged_on_windows(rules, {observed(tcp("0.0.0.0", 80), {windows_inetinfo()})});
+    EXPECT_EQ(seen.outcome, Outcome::unexpected);
+    ASSERT_EQ(seen.never_matching.size(), 1u);
+    EXPECT_NE(seen.never_matching[0].find("user:0"), std::string::npos);
+    auto unseen = observed(tcp("0.0.0.0", 80), {}, false, "access denied");
+    unseen.socket.socket_user = "NT AUTHORITY\\SYSTEM";
+    const auto hidden = judged_on_windows(rules, {unseen});
+    EXPECT_EQ(hidden.outcome, Outcome::unattributed);
+    EXPECT_EQ(hidden.never_matching.size(), 1u);
+}
+
+TEST(Verdict, ServiceEntryOnLinuxFailsWithTheReason) {
+    // An allow-list shared with Windows hosts: on Linux, service: allows nothing, and says so.
+    const std::vector<Rule> rules{rule("80=service:W3SVC")};
+    const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()})};
+    const auto verdict = evaluate(rules, listeners, {}, on_linux);
+    const auto& finding = verdict.findings[0];
+    EXPECT_EQ(finding.outcome, Outcome::unexpected);
+    ASSERT_EQ(finding.never_matching.size(), 1u);
+    EXPECT_NE(finding.never_matching[0].find("service:W3SVC"), std::string::npos);
+    // An entry that can match leaves nothing to explain; the OK rule neither.
+    const std::vector<Rule> mixed{rule("80=service:W3SVC,nginx")};
+    const auto ok = evaluate(mixed, listeners, {}, on_linux);
+    EXPECT_EQ(ok.findings[0].outcome, Outcome::ok);
+    EXPECT_TRUE(ok.findings[0].never_matching.empty());
 }
 
 }  // namespace

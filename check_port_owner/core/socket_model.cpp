@@ -32,7 +32,10 @@ std::string executable_basename(const std::string& path) {
 }
 
 std::string ProcessIdentity::display_name() const {
-    return executable ? executable_basename(*executable) : comm;
+    if (!executable) {
+        return comm;
+    }
+    return executable_name.empty() ? executable_basename(*executable) : executable_name;
 }
 
 }  // namespace port_owner

@@ -74,7 +74,11 @@ struct ProcessIdentity {
     // control manager; empty elsewhere or when none.
     std::vector<std::string> services;
 
-    // The name an admin knows the process by: the executable's basename, else comm (for display
+    // The executable's file name where the platform splits paths otherwise than at '/' (Windows:
+    // at '\' too); empty means executable_basename(*executable). Display only.
+    std::string executable_name;
+
+    // The name an admin knows the process by: the executable's file name, else comm (for display
     // only: matching never takes comm for the executable).
     std::string display_name() const;
 };

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "core/match_conventions.hpp"
 #include "windows/unique_handle.hpp"
 #include "windows/wide_text.hpp"
 
@@ -98,8 +99,10 @@ HolderReading ProcessIdentityReader::read(std::uint32_t pid) {
         // The path Windows keeps for the image that runs; there is no per-process view of the
         // file system that could put another file under it.
         identity.executable_file = ExecutableFileCheck::same_file;
+        identity.executable_name =
+            std::string(path_basename(*identity.executable, MatchConventions::for_windows()));
         if (identity.comm.empty()) {
-            identity.comm = executable_basename(*identity.executable);
+            identity.comm = identity.executable_name;
         }
     } else {
         identity.executable_problem =

@@ -458,6 +458,8 @@ TEST(DescribeHolder, ServicesAndACommandLineNotRead) {
     auto holder = holder_without_unit("svchost.exe", "C:\\Windows\\System32\\svchost.exe", 912);
     holder.services = {"W3SVC", "WAS"};
     holder.command_line_known = false;
+    holder.executable_name = "svchost.exe";  // as the Windows inventory splits the path
+    EXPECT_EQ(describe_holder(holder, 0).rfind("svchost.exe pid 912 ", 0), 0u);
     EXPECT_NE(describe_holder(holder, 0).find(" services W3SVC,WAS"), std::string::npos);
     const auto verbose = describe_holder(holder, 1);
     EXPECT_NE(verbose.find(" cmdline not read"), std::string::npos) << verbose;

@@ -56,14 +56,14 @@ chroot_env=(env -i
 # Runs "$@" in a private mount namespace with the chroot at $1 mounted read-write on an overlay
 # whose changes are thrown away, proc/sys/dev mounted and a fresh tmpfs on /tmp. The namespace
 # dies with the command, so no mount can leak onto the host even if the caller is killed.
-# Arguments: LOWER_ROOT BIND_DIR|"" PERSIST(0|1) CMD...
+# Arguments: LOWER_ROOT BIND_DIR|"" READ_ONLY_DIRS(colon-separated)|"" PERSIST(0|1) CMD...
 in_chroot() {
-    local lower=$1 bind=$2 persist=$3
-    shift 3
+    local lower=$1 bind=$2 read_only=$3 persist=$4
+    shift 4
     # shellcheck disable=SC2016 # the inner script expands its own arguments
     unshare --mount --propagation private -- /bin/bash -euo pipefail -c '
-        lower=$1 bind=$2 persist=$3
-        shift 3
+        lower=$1 bind=$2 read_only=$3 persist=$4
+        shift 4
         if [[ $persist == 1 ]]; then
             # Creating the cache: write into it directly.
             target=$lower
@@ -91,8 +91,14 @@ in_chroot() {
             mkdir -p "$target$bind"
             mount --bind "$bind" "$target$bind"
         fi
+        IFS=: read -ra dirs <<<"$read_only"
+        for dir in "${dirs[@]}"; do
+            mkdir -p "$target$dir"
+            mount --bind "$dir" "$target$dir"
+            mount -o remount,bind,ro "$target$dir"
+        done
         exec chroot "$target" "$@"
-    ' in_chroot "$lower" "$bind" "$persist" "$@"
+    ' in_chroot "$lower" "$bind" "$read_only" "$persist" "$@"
 }
 
 create() {
@@ -121,16 +127,16 @@ create() {
     echo "wine_chroot.sh: debootstrap took $((SECONDS - start)) s"
 
     start=$SECONDS
-    in_chroot "$build/root" "" 1 "${chroot_env[@]}" DEBIAN_FRONTEND=noninteractive \
+    in_chroot "$build/root" "" "" 1 "${chroot_env[@]}" DEBIAN_FRONTEND=noninteractive \
         apt-get install -y --no-install-recommends "${packages[@]}"
-    in_chroot "$build/root" "" 1 apt-get clean
+    in_chroot "$build/root" "" "" 1 apt-get clean
     echo "wine_chroot.sh: installing wine took $((SECONDS - start)) s"
 
     start=$SECONDS
     # wineboot creates the prefix (registry, C:\windows); `wineserver -w` waits until it has
     # written everything. The null graphics driver: there is no display, and without it every
     # program start tries X11 and Wayland and prints errors onto the output the tests compare. stdio on /dev/null: wine's services would otherwise keep our pipes.
-    in_chroot "$build/root" "" 1 "${chroot_env[@]}" /bin/sh -c \
+    in_chroot "$build/root" "" "" 1 "${chroot_env[@]}" /bin/sh -c \
         'wineboot --init </dev/null >/dev/null 2>&1
          wine reg add "HKCU\\Software\\Wine\\Drivers" /v Graphics /d null /f \
              </dev/null >/dev/null 2>&1
@@ -152,14 +158,22 @@ run() {
     [[ -d $bind ]] || die "run: $bind is not a directory"
     bind=$(realpath "$bind")
     create >/dev/null
-    # wineserver -p: a persistent server started by us with stdio on /dev/null. Otherwise the
-    # first program starts it and wine's services inherit that program's pipes, and whoever
-    # reads them (ctest, a test harness) waits for them to close: forever.
+    # gtest_discover_tests(... DISCOVERY_MODE PRE_TEST) makes ctest include a script from the
+    # host CMake's module directory by its absolute path: the chroot's ctest must find it there.
+    local cmake_roots=(/usr/share/cmake-*)
+    local read_only
+    read_only=$(IFS=:; echo "${cmake_roots[*]}")
+    [[ -d ${cmake_roots[0]} ]] || read_only=""
+    # wineserver -p: a persistent server started by us with stdio on /dev/null, and wineboot
+    # starts wine's services (services.exe, winedevice, ...) the same way. Otherwise the first
+    # program starts them and they inherit that program's pipes, and whoever reads them (ctest,
+    # a test harness, gtest discovery) waits for them to close: until a timeout or forever.
     # wineserver -k afterwards ends services and leftover programs; the exit code is the
     # command's. The shell in the chroot keeps "$@" as its own arguments, unquoted by nobody.
     # shellcheck disable=SC2016 # the inner script expands its own arguments
-    in_chroot "$root" "$bind" 0 "${chroot_env[@]}" /bin/bash -c '
+    in_chroot "$root" "$bind" "$read_only" 0 "${chroot_env[@]}" /bin/bash -c '
         wineserver -p </dev/null >/dev/null 2>&1
+        wineboot </dev/null >/dev/null 2>&1
         cd "$0"
         set +e
         "$@"

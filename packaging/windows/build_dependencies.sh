@@ -22,6 +22,9 @@
 set -euo pipefail
 
 prefix=${1:-${PORT_OWNER_MINGW_DEPS:-/var/cache/check_port_owner/mingw-deps}}
+# Absolute: CMake's install prefix and the toolchain's search paths must not depend on the
+# directory a build happens to run in.
+prefix=$(realpath -m "$prefix")
 jobs=${JOBS:-$(nproc)}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 toolchain=$here/../../cmake/mingw-w64-x86_64.cmake

@@ -55,15 +55,18 @@ chroot_env=(env -i
     # one), would start `winedbg --auto`, which waits forever; disabled, the program just ends.
     "WINEDLLOVERRIDES=mscoree,mshtml=;winedbg.exe=d")
 
-# Runs "$@" in a private mount namespace with the chroot at $1 mounted read-write on an overlay
-# whose changes are thrown away, proc/sys/dev mounted and a fresh tmpfs on /tmp. The namespace
-# dies with the command, so no mount can leak onto the host even if the caller is killed.
+# Sets chroot_command to a command that runs "$@" in the chroot at $1, in private mount and
+# PID namespaces: with PERSIST 0 the chroot is an overlay whose changes are thrown away; proc,
+# sys and dev are mounted and /tmp is a fresh tmpfs. When the command ends, or unshare is
+# killed (--kill-child), every process in the PID namespace dies, wine's persistent server
+# included, and with them the mount namespace: no mount or process outlives a killed caller.
 # Arguments: LOWER_ROOT BIND_DIR|"" READ_ONLY_DIRS(colon-separated)|"" PERSIST(0|1) CMD...
-in_chroot() {
+set_chroot_command() {
     local lower=$1 bind=$2 read_only=$3 persist=$4
     shift 4
     # shellcheck disable=SC2016 # the inner script expands its own arguments
-    unshare --mount --propagation private -- /bin/bash -euo pipefail -c '
+    chroot_command=(unshare --mount --propagation private --pid --fork --kill-child --
+        /bin/bash -euo pipefail -c '
         lower=$1 bind=$2 read_only=$3 persist=$4
         shift 4
         if [[ $persist == 1 ]]; then
@@ -100,7 +103,12 @@ in_chroot() {
             mount -o remount,bind,ro "$target$dir"
         done
         exec chroot "$target" "$@"
-    ' in_chroot "$lower" "$bind" "$read_only" "$persist" "$@"
+    ' in_chroot "$lower" "$bind" "$read_only" "$persist" "$@")
+}
+
+in_chroot() {
+    set_chroot_command "$@"
+    "${chroot_command[@]}"
 }
 
 create() {
@@ -178,8 +186,9 @@ run() {
     # a test harness, gtest discovery) waits for them to close: until a timeout or forever.
     # wineserver -k afterwards ends services and leftover programs; the exit code is the
     # command's. The shell in the chroot keeps "$@" as its own arguments, unquoted by nobody.
+    # exec: a signal for this script (a CI or ctest timeout) reaches unshare itself.
     # shellcheck disable=SC2016 # the inner script expands its own arguments
-    in_chroot "$root" "$bind" "$read_only" 0 "${chroot_env[@]}" /bin/bash -c '
+    set_chroot_command "$root" "$bind" "$read_only" 0 "${chroot_env[@]}" /bin/bash -c '
         wineserver -p </dev/null >/dev/null 2>&1
         wineboot </dev/null >/dev/null 2>&1
         cd "$0"
@@ -189,6 +198,7 @@ run() {
         wineserver -k </dev/null >/dev/null 2>&1
         exit $status
     ' "$bind" "$@"
+    exec "${chroot_command[@]}"
 }
 
 case ${1:-} in

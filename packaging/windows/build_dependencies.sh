@@ -13,8 +13,8 @@
 # Usage (root only for the default PREFIX under /var/cache):
 #   packaging/windows/build_dependencies.sh [PREFIX]
 # PREFIX defaults to $PORT_OWNER_MINGW_DEPS or /var/cache/check_port_owner/mingw-deps, which is
-# where cmake/mingw-w64-x86_64.cmake looks. When PREFIX holds a build of the same versions (its
-# stamp file), nothing is done: CI can cache PREFIX. JOBS sets the parallelism (default nproc).
+# where mingw-w64-x86_64.cmake (beside this script) looks. When PREFIX holds a build of the same
+# versions (its stamp file), nothing is done: CI can cache PREFIX. JOBS sets the parallelism (default nproc).
 #
 # Needs: g++-mingw-w64-x86-64-posix cmake dpkg-dev (dpkg-source) unicode-data python3-six
 # (RE2's tables), and the Linux build's
@@ -27,7 +27,7 @@ prefix=${1:-${PORT_OWNER_MINGW_DEPS:-/var/cache/check_port_owner/mingw-deps}}
 prefix=$(realpath -m "$prefix")
 jobs=${JOBS:-$(nproc)}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-toolchain=$here/../../cmake/mingw-w64-x86_64.cmake
+toolchain=$here/mingw-w64-x86_64.cmake
 cxx=x86_64-w64-mingw32-g++-posix
 ar=x86_64-w64-mingw32-gcc-ar-posix
 

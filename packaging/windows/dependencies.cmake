@@ -2,7 +2,8 @@
 #
 # Makes the mingw builds of the dependencies, made by build_dependencies.sh, visible to
 # find_package(Boost), find_package(fmt), find_package(GTest) and pkg_check_modules(re2).
-# Included by cmake/mingw-w64-x86_64.cmake, so one -DCMAKE_TOOLCHAIN_FILE is all a build needs.
+# Included by mingw-w64-x86_64.cmake beside it, so one -DCMAKE_TOOLCHAIN_FILE is all a build
+# needs.
 # The toolchain file is read again for every try_compile: this must stay idempotent.
 
 # The same default as build_dependencies.sh; the environment variable is for CI, the cache

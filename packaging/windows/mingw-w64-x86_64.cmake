@@ -2,7 +2,7 @@
 #
 # Cross-compiling check_port_owner for Windows x64 with Debian 12's mingw-w64:
 #   packaging/windows/build_dependencies.sh            # once; cached
-#   cmake -S . -B build-win -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmake
+#   cmake -S . -B build-win -DCMAKE_TOOLCHAIN_FILE=packaging/windows/mingw-w64-x86_64.cmake
 #   cmake --build build-win -j2
 # Debian package: g++-mingw-w64-x86-64-posix.
 
@@ -40,4 +40,4 @@ if(NOT DEFINED CMAKE_CROSSCOMPILING_EMULATOR)
 endif()
 
 # Where Boost.ProgramOptions, RE2, GoogleTest and fmt for mingw are.
-include(${CMAKE_CURRENT_LIST_DIR}/../packaging/windows/dependencies.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/dependencies.cmake)

@@ -126,6 +126,9 @@ int run_supervised(unsigned timeout_seconds, ExpectedOutput expected,
             std::lock_guard lock(state.mutex);
             state.active = true;
         }
+        // A stack overflow leaves the crash handler no stack to run on unless some is kept back.
+        ULONG crash_handler_stack = 64 * 1024;
+        ::SetThreadStackGuarantee(&crash_handler_stack);
         ::SetUnhandledExceptionFilter(on_crash);
         std::set_terminate(on_terminate);
         std::thread watchdog(watch, timeout_seconds);

@@ -68,7 +68,7 @@ for variant in "g++ Release" "clang++ Release"; do
 done
 
 echo "== fuzzing (each target ${FUZZ_SECONDS:-30} s)"
-tests/fuzz/run_fuzzers.sh "$build_dir-fuzz" "${FUZZ_SECONDS:-30}"
+PORT_OWNER_WERROR=ON tests/fuzz/run_fuzzers.sh "$build_dir-fuzz" "${FUZZ_SECONDS:-30}"
 
 echo "== the whole test suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer"
 tests/sanitize/run_sanitized_tests.sh "$build_dir-sanitize"

@@ -81,6 +81,8 @@ std::string_view prefix_of(AllowCondition::Kind kind) {
             return "user:";
         case AllowCondition::Kind::unit:
             return "unit:";
+        case AllowCondition::Kind::service:
+            return "service:";
         case AllowCondition::Kind::command_line:
             return "cmdline:";
     }

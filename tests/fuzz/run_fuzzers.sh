@@ -12,7 +12,8 @@
 # The repository is not modified: the fuzzers grow BUILD_DIR/corpus/TARGET, seeded from
 # tests/fuzz/corpus/TARGET. Needs the packages clang and libclang-rt-14-dev (libFuzzer and the
 # sanitizer runtimes) besides the plugin's build dependencies (libfmt-dev,
-# libboost-program-options-dev, libre2-dev, pkg-config, cmake).
+# libboost-program-options-dev, libre2-dev, pkg-config, cmake). PORT_OWNER_WERROR=ON makes
+# warnings errors, as CI does.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -23,7 +24,8 @@ shift $(($# > 2 ? 2 : $#))
 case $build_dir in /*) ;; *) build_dir="$repo/$build_dir" ;; esac
 
 echo "== configure and build the fuzz targets ($build_dir)"
-cmake -S tests/fuzz -B "$build_dir" -DCMAKE_CXX_COMPILER="${CXX:-clang++}" >/dev/null
+cmake -S tests/fuzz -B "$build_dir" -DCMAKE_CXX_COMPILER="${CXX:-clang++}" \
+    -DPORT_OWNER_WERROR="${PORT_OWNER_WERROR:-OFF}" >/dev/null
 cmake --build "$build_dir" -j"${JOBS:-2}"
 
 if [ $# -gt 0 ]; then

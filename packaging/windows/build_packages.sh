@@ -58,6 +58,7 @@ upgrade_code=$(sed -n 's/.*UpgradeCode="\([0-9A-Fa-f-]\{36\}\)".*/\1/p' "$wxs")
 [[ -n $upgrade_code ]] || die "no UpgradeCode in $wxs"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# shellcheck disable=SC2016 # ${code} is CMake's, expanded by cmake -P
 printf '%s\n' \
     "string(UUID code NAMESPACE $upgrade_code NAME \"check_port_owner $version\" TYPE SHA1 UPPER)" \
     'message("${code}")' >"$work/product_code.cmake"

@@ -18,7 +18,11 @@ packages=(cmake g++ make pkg-config libboost-program-options-dev libfmt-dev libr
           libgtest-dev clang-format iproute2 util-linux libcap2-bin python3 python3-pytest flake8 perl
           libmonitoring-plugin-perl python3-nagiosplugin
           nagios4-core icinga2-bin icinga2-common locales net-tools lsof
-          lintian rpm dpkg-dev man-db clang libclang-rt-14-dev)
+          lintian rpm dpkg-dev man-db clang libclang-rt-14-dev
+          # The Windows build (packaging/windows/README.md), its wine chroot, and its packages:
+          # wixl (from msitools) makes the MSI, msiinfo reads it back.
+          g++-mingw-w64-x86-64-posix unicode-data python3-six googletest debootstrap
+          wixl msitools zip unzip)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
@@ -66,6 +70,11 @@ for variant in "g++ Release" "clang++ Release"; do
         port_holder unit_tests integration_tests
     ctest --test-dir "$variant_dir" -L 'unit|integration' -j2 --timeout 300 --output-on-failure
 done
+
+# After the Windows build and its tests under wine: the zip and the MSI, installed, run and
+# removed under wine.
+echo "== Windows packages: zip and MSI ($build_dir-windows)"
+tests/windows/msi/test_packages.sh "$build_dir-windows"
 
 echo "== fuzzing (each target ${FUZZ_SECONDS:-30} s)"
 PORT_OWNER_WERROR=ON tests/fuzz/run_fuzzers.sh "$build_dir-fuzz" "${FUZZ_SECONDS:-30}"

@@ -13,10 +13,21 @@ icinga2) from the source tree, without installing anything.
   CheckCommand: every long option of `check_port_owner --help` is an argument with a
   description, flags use set_if, --port/--ignore repeat_key, and the command's timeout is
   above the plugin's.
+- Icinga 2 on Windows agents: `icinga2 daemon -C` accepts the CheckCommand port_owner_windows in
+  a global zone and the Windows agent example in zones.d/master. The same running Icinga 2 runs
+  every argv case through port_owner_windows (its plugin path pointed at the stand-in): the argv
+  is that of port_owner without --listener-source. Its arguments are port_owner's but that one,
+  with the same order, set_if and repeat_key.
+- NSClient++: nsclient.ini is a well-formed INI file (no duplicate section or key), relaxes
+  nothing ("allow arguments", "allow nasty characters"), its commands take no $ARGn$, run the
+  plugin where the MSI installs it, and their arguments are accepted by the plugin (the
+  allow-list path mapped to the source tree's example). They run under wine with the installed
+  plugin in tests/windows/msi/test_packages.sh.
 
 Root (the engines drop to the nagios user); the module runs in a private network namespace
 (the API binds 127.0.0.1:5665 there).
 """
+import configparser
 import json
 import os
 import re
@@ -41,9 +52,18 @@ NAGIOS_EXAMPLES = os.path.join(PLUGINS, "nagios", "example-services.cfg")
 NRPE_SERVICES = os.path.join(PLUGINS, "nrpe", "nagios-services.cfg")
 NRPE_COMMANDS = os.path.join(PLUGINS, "nrpe", "check_port_owner.cfg")
 ICINGA_COMMAND = os.path.join(PLUGINS, "icinga2", "check_port_owner.conf")
+ICINGA_WINDOWS_COMMAND = os.path.join(PLUGINS, "icinga2", "check_port_owner_windows.conf")
+ICINGA_WINDOWS_AGENT = os.path.join(PLUGINS, "icinga2", "example-windows-agent.conf")
+NSCLIENT_INI = os.path.join(PLUGINS, "nsclient", "nsclient.ini")
 SOURCE_ALLOW_LIST = os.path.join(SOURCE_DIR, "packaging", "check_port_owner.ini")
 NRPE_PLUGIN = "/usr/lib/nagios/plugins/check_port_owner"
 PACKAGED_ALLOW_LIST = "/etc/nagios/check_port_owner.ini"
+# Where the MSI installs the plugin (packaging/windows/check_port_owner.wxs), and the allow-list
+# the Windows documentation writes.
+WINDOWS_PLUGIN = r"C:\Program Files\check_port_owner\check_port_owner.exe"
+WINDOWS_ALLOW_LIST = r"C:\ProgramData\check_port_owner\check_port_owner.ini"
+# Options port_owner has and port_owner_windows does not: Windows has one listener source.
+LINUX_ONLY_OPTIONS = {"--listener-source"}
 FLAGS = {"--all-holders", "--learn", "--verbose", "-vv", "-vvv"}
 RESULT_TIMEOUT_S = 60.0
 
@@ -79,6 +99,28 @@ ARGV_CASES = {
     "flags-false": ({"port_owner_all_holders": False, "port_owner_learn": False,
                      "port_owner_verbose": 0}, ["--timeout", "10"]),
 }
+
+# The Windows CheckCommand's services: the same cases, named win-*, with the plugin path pointed
+# at the stand-in; the argv is the same without the Linux-only options.
+WINDOWS_PREFIX = "win-"
+
+
+def without_linux_only(argv):
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] in LINUX_ONLY_OPTIONS:
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
+WINDOWS_ARGV_CASES = {
+    WINDOWS_PREFIX + name: ({key: value for key, value in variables.items()
+                             if key != "port_owner_listener_source"},
+                            without_linux_only(expected))
+    for name, (variables, expected) in ARGV_CASES.items()}
 
 ARGV_STAND_IN = """#!/usr/bin/python3 -I
 import json, sys
@@ -133,7 +175,8 @@ NRPE_LINES = [line.strip() for line in read(NRPE_COMMANDS).splitlines()
 
 def assert_plugin_accepts(plugin, argv):
     """No usage error: the rules themselves may fail on this machine."""
-    argv = [SOURCE_ALLOW_LIST if a == PACKAGED_ALLOW_LIST else a for a in argv]
+    argv = [SOURCE_ALLOW_LIST if a in (PACKAGED_ALLOW_LIST, WINDOWS_ALLOW_LIST) else a
+            for a in argv]
     result = check_port_owner.run(plugin, argv)
     first = result.first_line
     assert first.startswith("PORT_OWNER ") and result.code in (0, 1, 2, 3), result.stdout
@@ -232,14 +275,17 @@ def test_icinga_examples_define_three_services(icinga_validation):
 # --- Icinga 2: the argv the CheckCommand builds ----------------------------------------------
 
 
-def argv_services():
+def argv_services(stand_in):
     services = []
-    for name, (variables, _) in ARGV_CASES.items():
+    cases = [(name, variables, "port_owner", {}) for name, (variables, _) in ARGV_CASES.items()]
+    cases += [(name, variables, "port_owner_windows", {"port_owner_windows_plugin": stand_in})
+              for name, (variables, _) in WINDOWS_ARGV_CASES.items()]
+    for name, variables, command, extra in cases:
         lines = "\n".join(f"  vars.{key} = {json.dumps(value)}"
-                          for key, value in variables.items())
+                          for key, value in {**variables, **extra}.items())
         services.append(f"""object Service {json.dumps(name)} {{
   host_name = "argv-host"
-  check_command = "port_owner"
+  check_command = {json.dumps(command)}
   check_interval = 5s
   retry_interval = 5s
   max_check_attempts = 1
@@ -268,30 +314,32 @@ def argv_node(stand_in, module_workdir, module_processes):
 const PluginContribDir = {json.dumps(os.path.dirname(stand_in))}
 include <itl>
 include {json.dumps(ICINGA_COMMAND)}
+include {json.dumps(ICINGA_WINDOWS_COMMAND)}
 object CheckerComponent "checker" {{ }}
 object Host "argv-host" {{
   check_command = "dummy"
   check_interval = 5m
 }}
-""" + argv_services())
+""" + argv_services(stand_in))
     run = node.validate()
     assert run.returncode == 0, "icinga2 daemon -C rejects the argv test configuration:\n" + \
         (run.stdout + run.stderr)[-3000:]
     node.start(module_processes)
-    results = wait_for_results(node, list(ARGV_CASES), RESULT_TIMEOUT_S)
+    results = wait_for_results(node, list(ARGV_CASES) + list(WINDOWS_ARGV_CASES),
+                               RESULT_TIMEOUT_S)
     assert results is not None, f"Icinga 2 did not run every argv service within " \
         f"{RESULT_TIMEOUT_S:.0f} s\n{node.diagnostics()}"
     return node, results
 
 
-@pytest.mark.parametrize("name", ARGV_CASES)
+@pytest.mark.parametrize("name", list(ARGV_CASES) + list(WINDOWS_ARGV_CASES))
 def test_check_command_argv(name, argv_node, stand_in):
     result = argv_node[1][name]
     output = "\n".join([result.first_line] + result.long_lines)
     argv = json.loads(output.split("argv ", 1)[1]) if "argv " in output else None
     assert result.command[:1] == [stand_in] and argv == result.command[1:], \
         "the stand-in did not get the command Icinga 2 reports"
-    expected = ARGV_CASES[name][1]
+    expected = {**ARGV_CASES, **WINDOWS_ARGV_CASES}[name][1]
     assert sorted(groups(argv)) == sorted(groups(expected))
     first = [group[0] for group in groups(argv)][:2]
     wanted = [option for option in ("--config", "--port") if option in argv]
@@ -349,3 +397,124 @@ def test_command_timeout_is_above_the_plugins(check_command):
     plugin_timeout = check_command["vars"].get("port_owner_timeout")
     assert isinstance(plugin_timeout, (int, float))
     assert check_command["timeout"] > plugin_timeout
+
+
+@pytest.fixture(scope="module")
+def windows_check_command(argv_node):
+    """The CheckCommand port_owner_windows as Icinga 2 compiled it."""
+    return argv_node[0].api.objects("checkcommands", ("arguments", "timeout", "vars", "command"),
+                                    name="port_owner_windows")[0]
+
+
+def test_windows_command_has_the_linux_arguments(windows_check_command, check_command):
+    """One allow-list, one set of variables: a service moves between Linux and Windows hosts by
+    its check_command alone."""
+    linux = check_command["arguments"]
+    windows = windows_check_command["arguments"]
+    assert sorted(windows) == sorted(set(linux) - LINUX_ONLY_OPTIONS)
+    for option, argument in windows.items():
+        for key in ("value", "set_if", "repeat_key", "order"):
+            assert argument.get(key) == linux[option].get(key), (option, key)
+        assert argument.get("description"), option
+
+
+def test_windows_command_runs_the_msi_plugin(windows_check_command):
+    assert windows_check_command["command"] == ["$port_owner_windows_plugin$"]
+    assert windows_check_command["vars"]["port_owner_windows_plugin"] == WINDOWS_PLUGIN
+    plugin_timeout = windows_check_command["vars"].get("port_owner_timeout")
+    assert isinstance(plugin_timeout, (int, float))
+    assert windows_check_command["timeout"] > plugin_timeout
+
+
+# --- Icinga 2 on Windows agents: validation --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def icinga_windows_validation(module_workdir):
+    """daemon -C over the Windows files as the documentation deploys them: the CheckCommand in
+    the global zone global-templates, the agent example in zones.d/master."""
+    zones = os.path.join(module_workdir, "windows-zones.d")
+    for zone, source in (("global-templates", ICINGA_WINDOWS_COMMAND),
+                         ("master", ICINGA_WINDOWS_AGENT)):
+        os.makedirs(os.path.join(zones, zone))
+        shutil.copy(source, os.path.join(zones, zone))
+    node = Icinga2(os.path.join(module_workdir, "icinga-validate-windows"), node="master")
+    node.write_config(f"""
+const PluginDir = "/usr/lib/nagios/plugins"
+include <itl>
+include <plugins>
+object Zone "global-templates" {{ global = true }}
+include_zones "examples", {json.dumps(zones)}
+""", api=False)
+    run = node.validate()
+    return run.returncode, run.stdout + run.stderr
+
+
+def test_icinga_accepts_the_windows_command_and_example(icinga_windows_validation):
+    code, output = icinga_windows_validation
+    assert code == 0 and "Finished validating the configuration" in output, output[-3000:]
+
+
+def test_icinga_windows_files_give_no_warning(icinga_windows_validation):
+    _, output = icinga_windows_validation
+    assert not [line for line in output.splitlines() if "warning/" in line]
+
+
+def test_icinga_windows_example_defines_two_services(icinga_windows_validation):
+    """The allow-list service and the seed scenario's, both on the agent."""
+    _, output = icinga_windows_validation
+    assert re.search(r"Instantiated 2 Services", output), output[-1500:]
+
+
+# --- NSClient++ ------------------------------------------------------------------------------
+
+
+def read_nsclient_ini():
+    # NSClient++ keys contain blanks and values backslashes and quotes: no interpolation.
+    # strict: a duplicate section or key is an error, as a second definition of a command
+    # would silently replace the first.
+    parser = configparser.ConfigParser(interpolation=None, strict=True,
+                                       comment_prefixes=(";", "#"), delimiters=("=",))
+    parser.optionxform = str  # key case as written
+    with open(NSCLIENT_INI, encoding="utf-8") as f:
+        parser.read_file(f)
+    return parser
+
+
+NSCLIENT_SCRIPTS = "/settings/external scripts/scripts"
+NSCLIENT_COMMANDS = dict(read_nsclient_ini()[NSCLIENT_SCRIPTS])
+
+
+def split_windows_command(line):
+    """Arguments of a Windows command line whose quotes surround whole arguments (the only kind
+    nsclient.ini has: a path with blanks)."""
+    assert re.fullmatch(r'(\s*("[^"]*"|[^\s"]+))*\s*', line), f"other quoting in {line!r}"
+    return [quoted or bare for quoted, bare in re.findall(r'"([^"]*)"|(\S+)', line)]
+
+
+def test_nsclient_ini_enables_external_scripts():
+    parser = read_nsclient_ini()
+    assert parser["/modules"].get("CheckExternalScripts") == "enabled"
+    assert len(NSCLIENT_COMMANDS) >= 3
+
+
+def test_nsclient_ini_relaxes_nothing():
+    """Fixed arguments: whoever reaches NSClient++ cannot choose rules or files."""
+    parser = read_nsclient_ini()
+    for section in parser.sections():
+        for key, value in parser[section].items():
+            assert key.lower() not in ("allow arguments", "allow nasty characters"), \
+                f"[{section}] {key} = {value}"
+    for name, command in NSCLIENT_COMMANDS.items():
+        assert "$" not in command and "%" not in command, f"{name} takes arguments: {command}"
+
+
+@pytest.mark.parametrize("name", NSCLIENT_COMMANDS)
+def test_nsclient_command(name, plugin):
+    assert re.fullmatch(r"[a-z0-9_]+", name)
+    argv = split_windows_command(NSCLIENT_COMMANDS[name])
+    assert argv[0] == WINDOWS_PLUGIN, "not the plugin the MSI installs"
+    for option, value in zip(argv, argv[1:]):
+        if option in ("-C", "--config"):
+            assert value == WINDOWS_ALLOW_LIST, "not the documented allow-list"
+    assert_plugin_accepts(plugin, argv[1:])

@@ -13,6 +13,7 @@
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/parsers.hpp>
 
+#include "core/byte_order_mark.hpp"
 #include "core/ignore_spec.hpp"
 #include "core/input_error.hpp"
 #include "core/text_lines.hpp"
@@ -275,7 +276,7 @@ class AllowListParser {
 }  // namespace
 
 AllowListFile parse_allow_list(std::string_view text, std::string_view file_name) {
-    return AllowListParser(text, file_name).parse();
+    return AllowListParser(without_byte_order_mark(text, file_name), file_name).parse();
 }
 
 }  // namespace port_owner

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/byte_order_mark.hpp"
 #include "core/input_error.hpp"
 #include "core/text_lines.hpp"
 #include "core/text_trim.hpp"
@@ -14,7 +15,8 @@ std::optional<std::vector<std::string>> extra_opts_arguments(std::string_view te
                                                              std::string_view file_name) {
     std::optional<std::vector<std::string>> arguments;
     bool in_section = false;
-    for (const auto [line_number, untrimmed] : NumberedTextLines(text)) {
+    for (const auto [line_number, untrimmed] :
+         NumberedTextLines(without_byte_order_mark(text, file_name))) {
         const auto line = trim_blanks(untrimmed);
         if (line.empty() || line.front() == '#' || line.front() == ';') {
             continue;

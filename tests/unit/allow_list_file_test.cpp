@@ -68,6 +68,23 @@ TEST(AllowListFile, DesignExampleParses) {
     EXPECT_EQ(allow_texts(file.rules[2]), (std::vector<std::string>{"avahi-daemon"}));
 }
 
+// Windows editors start UTF-8 files with a byte order mark; PowerShell's '>' writes UTF-16.
+TEST(AllowListFile, ByteOrderMarkIsSkippedAndUtf16Refused) {
+    const auto file = parse_allow_list("\xEF\xBB\xBF[tcp/80]\r\nallow = inetinfo\r\n", file_name);
+    ASSERT_EQ(file.rules.size(), 1u);
+    EXPECT_EQ(file.rules[0].label(), "tcp/80");
+    for (const std::string_view utf16 :
+         {std::string_view("\xFF\xFE[\0t\0", 6), std::string_view("\xFE\xFF\0[\0t", 6)}) {
+        try {
+            parse_allow_list(utf16, file_name);
+            ADD_FAILURE() << "UTF-16 accepted";
+        } catch (const InputError& error) {
+            EXPECT_EQ(std::string(error.what()),
+                      std::string(file_name) + ":1: the file is UTF-16; save it as UTF-8");
+        }
+    }
+}
+
 TEST(AllowListFile, NoDefaultsLeavesThemUnset) {
     const auto file = parse_allow_list("[tcp/22]\nallow = sshd\n", file_name);
     EXPECT_FALSE(file.defaults.missing.has_value());

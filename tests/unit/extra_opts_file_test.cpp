@@ -32,6 +32,14 @@ TEST(ExtraOptsFile, SectionBecomesLongOptionsInFileOrder) {
                                      "--all-holders", "--timeout=5"}));
 }
 
+TEST(ExtraOptsFile, ByteOrderMarkIsNotPartOfTheFirstLine) {
+    const auto arguments = extra_opts_arguments("\xEF\xBB\xBF[check_port_owner]\r\nport = 80\r\n",
+                                                "check_port_owner", "f.ini");
+    ASSERT_TRUE(arguments);
+    EXPECT_EQ(*arguments, (Arguments{"--port=80"}));
+    EXPECT_THROW(extra_opts_arguments("\xFF\xFE[\0", "check_port_owner", "f.ini"), InputError);
+}
+
 TEST(ExtraOptsFile, AbsentSectionIsNulloptAndEmptySectionIsEmpty) {
     EXPECT_FALSE(extra_opts_arguments("[a]\nx = 1\n", "b", "f.ini"));
     const auto empty = extra_opts_arguments("[b]\n# nothing\n", "b", "f.ini");

@@ -57,50 +57,67 @@ std::optional<std::size_t> queue_indentation(std::string_view text) {
     return least;
 }
 
-// Reads the lines of one queue's block, after its header.
+// Reads the lines of one queue's block, after its header. Not an std::optional around a reader
+// made per queue: GCC 12 at -O3 reports a false -Wmaybe-uninitialized inside such an optional.
 class QueueReader {
   public:
-    explicit QueueReader(HttpRequestQueue& queue) : queue_(queue) {}
+    void start(HttpRequestQueue& queue) {
+        finish();
+        queue_ = &queue;
+    }
 
     void read(std::string_view text) {
+        if (queue_ == nullptr) {
+            return;  // a line before the first queue, or of a block that is not a queue's
+        }
+        auto& queue = *queue_;
         const bool continues_pid_list = listing_ == Listing::process_ids;
         listing_ = Listing::none;
         if (is_url(text)) {
-            queue_.urls.emplace_back(text);
+            queue.urls.emplace_back(text);
         } else if (text == "Process IDs:") {
             listing_ = Listing::process_ids;  // older Windows: one bare pid per line
         } else if (text == "Processes:") {
             listing_ = Listing::processes;  // newer: "ID: N, image: PATH", then its services
         } else if (const auto pid = number_after(text, "ID:")) {
-            queue_.process_ids.push_back(*pid);
+            queue.process_ids.push_back(*pid);
             listing_ = Listing::processes;
         } else if (text.starts_with("Services:") || text.starts_with("Tagged Service:")) {
             listing_ = Listing::processes;
         } else if (const auto bare = parse_whole_number<std::uint32_t>(text);
                    bare && continues_pid_list) {
-            queue_.process_ids.push_back(*bare);
+            queue.process_ids.push_back(*bare);
             listing_ = Listing::process_ids;
         } else if (const auto controller = number_after(text, "Controller process ID:")) {
-            queue_.controller_pid = *controller;
+            queue.controller_pid = *controller;
         } else if (const auto count = number_after(text, "Number of active processes attached:")) {
             announced_processes_ = *count;
+            processes_announced_ = true;
         }
     }
 
+    // Ends the current queue's block (if any).
     void finish() {
-        std::sort(queue_.process_ids.begin(), queue_.process_ids.end());
-        queue_.process_ids.erase(std::unique(queue_.process_ids.begin(), queue_.process_ids.end()),
-                                 queue_.process_ids.end());
-        queue_.processes_complete =
-            announced_processes_ && *announced_processes_ == queue_.process_ids.size();
+        if (queue_ == nullptr) {
+            return;
+        }
+        auto& ids = queue_->process_ids;
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        queue_->processes_complete = processes_announced_ && announced_processes_ == ids.size();
+        queue_ = nullptr;
+        listing_ = Listing::none;
+        announced_processes_ = 0;
+        processes_announced_ = false;
     }
 
   private:
     enum class Listing { none, process_ids, processes };
 
-    HttpRequestQueue& queue_;
+    HttpRequestQueue* queue_ = nullptr;
     Listing listing_ = Listing::none;
-    std::optional<std::size_t> announced_processes_;
+    std::size_t announced_processes_ = 0;
+    bool processes_announced_ = false;
 };
 
 }  // namespace
@@ -114,37 +131,30 @@ std::optional<std::vector<HttpRequestQueue>> parse_http_request_queues(std::stri
         }
         return std::nullopt;
     }
+    // The reader points at the last queue; each is finished before the next is added.
     std::vector<HttpRequestQueue> queues;
-    std::optional<QueueReader> reader;
+    QueueReader reader;
     for (const std::string_view line : TextLines(text)) {
         const auto content = trim_blanks(line);
         if (content.empty()) {
             continue;
         }
-        const auto indent = indentation(line);
-        if (indent <= *header_indent) {
-            if (reader) {
-                reader->finish();
-                reader.reset();
-            }
-            if (content.starts_with(queue_label)) {
-                HttpRequestQueue queue;
-                const auto name = trim_blanks(content.substr(queue_label.size()));
-                if (name != unnamed_queue) {
-                    queue.name = std::string(name);
-                }
-                queues.push_back(std::move(queue));
-                reader.emplace(queues.back());
-            }
+        if (indentation(line) > *header_indent) {
+            reader.read(content);
             continue;
         }
-        if (reader) {
-            reader->read(content);
+        reader.finish();
+        if (content.starts_with(queue_label)) {
+            HttpRequestQueue queue;
+            const auto name = trim_blanks(content.substr(queue_label.size()));
+            if (name != unnamed_queue) {
+                queue.name = std::string(name);
+            }
+            queues.push_back(std::move(queue));
+            reader.start(queues.back());
         }
     }
-    if (reader) {
-        reader->finish();
-    }
+    reader.finish();
     return queues;
 }
 

@@ -104,6 +104,7 @@ int check(const CommandLine& command_line) {
     apply_unlisted_policy(verdict, configuration.unlisted);
     ReportContext context;
     context.notes = observation.notes;
+    context.excluded_port_ranges = observation.excluded_port_ranges;
     if (command_line.verbosity > 0) {
         context.notes.insert(context.notes.end(), observation.details.begin(),
                              observation.details.end());

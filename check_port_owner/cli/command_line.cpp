@@ -240,7 +240,9 @@ Rules:
     user:NAME|UID         effective user; decided from the socket owner
                           when the holder cannot be seen
     unit:UNIT             systemd unit (nginx.service)
-    service:NAME          Windows: a service the process hosts (W3SVC)
+    service:NAME          Windows: a service the process hosts (W3SVC);
+                          service:HTTP allows HTTP.sys (System, pid 4),
+                          and the processes behind its URLs are judged too
     cmdline:REGEX         RE2 regex found anywhere in the command line. It
                           takes the rest of its entry ('+' too) and of a -p
                           argument (',' too), so it comes last:

@@ -60,8 +60,34 @@ const ProcessIdentity* first_holder(const Finding& finding) {
     return nullptr;
 }
 
+// For a rule nobody listens on: the reserved ranges its ports lie in, which explain why no
+// program could take them ("in the excluded port range 49671-49770"); empty when none. With
+// `who`, also who reserves them.
+enum class ReservedBy { omitted, named };
+
+std::string excluded_ranges_text(const Finding& finding, const ReportContext& context,
+                                 ReservedBy who) {
+    const auto& ports = finding.rule->spec.ports;
+    const auto ranges = excluded_ranges_overlapping(context.excluded_port_ranges,
+                                                    finding.rule->spec.transport, ports);
+    if (ranges.empty()) {
+        return {};
+    }
+    std::vector<std::string> spans;
+    for (const auto* range : ranges) {
+        spans.push_back(fmt::format("{}-{}", range->ports.low, range->ports.high));
+    }
+    auto text = fmt::format("{} excluded port range{} {}",
+                            ports.low == ports.high ? "in the" : "overlaps the",
+                            ranges.size() == 1 ? "" : "s", fmt::join(spans, ", "));
+    if (who == ReservedBy::named && !ranges.front()->reserved_by.empty()) {
+        text += ", reserved by " + escape_text(ranges.front()->reserved_by, reason_width);
+    }
+    return text;
+}
+
 // The summary of one finding for line 1: what is wrong, who is to blame, what was expected.
-std::string summarize(const Finding& finding) {
+std::string summarize(const Finding& finding, const ReportContext& context) {
     switch (finding.outcome) {
         case Outcome::unexpected: {
             const auto& culprit = *finding.culprits.front().holder;
@@ -76,9 +102,12 @@ std::string summarize(const Finding& finding) {
                 pids.size() > 1 ? fmt::format(" and {} more", pids.size() - 1) : std::string(),
                 allowed_text(finding));
         }
-        case Outcome::missing:
-            return fmt::format("{} not listening, expected {}", rule_label(finding),
+        case Outcome::missing: {
+            const auto excluded = excluded_ranges_text(finding, context, ReservedBy::omitted);
+            return fmt::format("{} not listening{}, expected {}", rule_label(finding),
+                               excluded.empty() ? std::string() : " (" + excluded + ")",
                                allowed_text(finding));
+        }
         case Outcome::unattributed: {
             const auto& unattributed = finding.unattributed.front();
             if (unattributed.holder != nullptr) {
@@ -141,7 +170,7 @@ bool unlisted_is_worst(const Verdict& verdict) {
            severity(verdict.unlisted_count->state) > severity(verdict.findings.front().state);
 }
 
-std::string first_line_summary(const Verdict& verdict) {
+std::string first_line_summary(const Verdict& verdict, const ReportContext& context) {
     const bool unlisted_problem =
         verdict.unlisted_count && verdict.unlisted_count->state != State::ok;
     if (unlisted_is_worst(verdict)) {
@@ -156,7 +185,7 @@ std::string first_line_summary(const Verdict& verdict) {
         summary = fmt::format("{} OK:", plural(verdict.findings.size(), "rule"));
         const char* separator = " ";
         for (const auto& finding : verdict.findings) {
-            summary += separator + summarize(finding);
+            summary += separator + summarize(finding, context);
             separator = ", ";
         }
         if (verdict.unlisted_count) {
@@ -164,7 +193,7 @@ std::string first_line_summary(const Verdict& verdict) {
         }
         return cut_to_length(summary, max_summary);
     }
-    summary = summarize(worst);
+    summary = summarize(worst, context);
     std::vector<std::string> others;
     for (std::size_t i = 1; i < verdict.findings.size(); ++i) {
         const auto& finding = verdict.findings[i];
@@ -228,12 +257,19 @@ std::string describe_ok_holders(const Finding& finding, int verbosity) {
     return text;
 }
 
-std::string long_line(const Finding& finding, int verbosity) {
+std::string long_line(const Finding& finding, const ReportContext& context) {
+    const int verbosity = context.verbosity;
     const auto head = fmt::format("{} {}", state_word(finding.state), rule_label(finding));
     std::string detail;
     switch (finding.outcome) {
-        case Outcome::missing:
-            return fmt::format("{}: not listening (allowed: {})", head, allowed_text(finding));
+        case Outcome::missing: {
+            // Nobody listens, yet no program can take the port: the system keeps it.
+            const auto excluded = excluded_ranges_text(finding, context, ReservedBy::named);
+            return fmt::format("{}: not listening (allowed: {}){}", head, allowed_text(finding),
+                               excluded.empty()
+                                   ? std::string()
+                                   : fmt::format("; {}: no other program can bind it", excluded));
+        }
         case Outcome::ok:
             if (finding.listeners.empty()) {
                 return fmt::format("{}: not listening, not required (allowed: {})", head,
@@ -369,7 +405,7 @@ std::string format_report(const Verdict& verdict, const ReportContext& context) 
     const auto perfdata = format_perfdata(perf_values(verdict, context));
     auto first = fmt::format("PORT_OWNER {} - ", state_word(verdict.overall));
     const std::size_t room = max_first_line - first.size() - perfdata.size() - 4;
-    first += cut_to_length(first_line_summary(verdict), room);
+    first += cut_to_length(first_line_summary(verdict, context), room);
     std::string output = first + " | " + perfdata + "\n";
 
     std::vector<std::string> lines;
@@ -377,7 +413,7 @@ std::string format_report(const Verdict& verdict, const ReportContext& context) 
         lines.push_back(unlisted_count_line(verdict));
     }
     for (const auto& finding : verdict.findings) {
-        lines.push_back(long_line(finding, context.verbosity));
+        lines.push_back(long_line(finding, context));
     }
     if (verdict.unlisted_count && !unlisted_is_worst(verdict)) {
         lines.push_back(unlisted_count_line(verdict));

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/excluded_port_range.hpp"
 #include "core/verdict.hpp"
 
 namespace port_owner {
@@ -16,6 +17,9 @@ struct ReportContext {
     // How the inventory worked, when the admin should know (a fallback source, a shortcut):
     // printed as `note:` lines after the rules.
     std::vector<std::string> notes;
+    // Port ranges the system reserves (Observation::excluded_port_ranges): a rule that is not
+    // listening says when its port lies in one.
+    std::vector<ExcludedPortRange> excluded_port_ranges;
 };
 
 // The whole plugin output (docs/architecture.md, "The plugin contract"): line 1

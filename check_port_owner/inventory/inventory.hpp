@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/excluded_port_range.hpp"
 #include "core/rule.hpp"
 #include "core/socket_model.hpp"
 
@@ -20,6 +21,12 @@ struct InventoryQuery {
     // The shortcut the admin may opt into: stop at the first holder of each listener. Another
     // process sharing the socket is then never seen. By default every holder is found.
     bool first_holder_only = false;
+    // The ports required rules expect a listener on, whatever the filters above (which are empty
+    // when every listener is wanted). Where one of them has no listener, an inventory that can
+    // tell why (a port range the system reserves) looks it up: only then, so that the common
+    // case costs nothing.
+    std::vector<PortRange> expected_tcp_ports;
+    std::vector<PortRange> expected_udp_ports;
 };
 
 // What the inventory saw, and how it worked where the admin should know it (a fallback listener
@@ -30,6 +37,9 @@ struct Observation {
     // Worth knowing but no reason for doubt (a process even full privilege cannot read): shown
     // with -v.
     std::vector<std::string> details;
+    // Reserved ranges holding an expected port that nothing listens on (see InventoryQuery);
+    // empty when none, when nothing was looked up, or where the system has no such ranges.
+    std::vector<ExcludedPortRange> excluded_port_ranges;
 };
 
 // The inventory failed as a whole (no listener source usable): the check is UNKNOWN.

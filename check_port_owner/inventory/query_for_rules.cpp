@@ -26,6 +26,15 @@ InventoryQuery query_for_rules(const std::vector<Rule>& rules, ListenerScope sco
                                HolderSearch holder_search) {
     InventoryQuery query;
     query.first_holder_only = holder_search == HolderSearch::first_holder;
+    for (const auto& rule : rules) {
+        if (rule.required) {
+            (rule.spec.transport == Transport::tcp ? query.expected_tcp_ports
+                                                   : query.expected_udp_ports)
+                .push_back(rule.spec.ports);
+        }
+    }
+    query.expected_tcp_ports = merged(std::move(query.expected_tcp_ports));
+    query.expected_udp_ports = merged(std::move(query.expected_udp_ports));
     if (scope == ListenerScope::every_listener) {
         return query;
     }

@@ -145,8 +145,8 @@ TEST(PerfData, ReportLabelsAreLowercaseUniqueAndWellFormed) {
                                   parse_rule_argument("tcp/[::1]:8080=app")};
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()}),
                                                   observed(tcp("::1", 8080), {})};
-    const auto output =
-        format_report(evaluate(rules, listeners, {}, on_linux), {listeners.size(), 0.0375, 0, {}});
+    const auto output = format_report(evaluate(rules, listeners, {}, on_linux),
+                                      {listeners.size(), 0.0375, 0, {}, {}});
     const auto first_line = output.substr(0, output.find('\n'));
     const auto bar = first_line.find(" | ");
     ASSERT_NE(bar, std::string::npos);
@@ -182,13 +182,13 @@ TEST(PerfData, UnlistedCountWithThresholdsAsPlainNumbers) {
                                                   observed(tcp("::", 5432, true), {})};
     auto verdict = evaluate({}, listeners, {}, on_linux);
     verdict.unlisted_count = UnlistedCount{State::ok, "5", "10", 5.0, 10.0};
-    const auto output = format_report(verdict, {2, 0, 0, {}});
+    const auto output = format_report(verdict, {2, 0, 0, {}, {}});
     const auto first_line = output.substr(0, output.find('\n'));
     EXPECT_NE(first_line.find(" unlisted=2;5;10;0"), std::string::npos) << first_line;
     // A range that is not a plain number is left out rather than written as a range.
     verdict.unlisted_count =
         UnlistedCount{State::ok, "10:", std::nullopt, std::nullopt, std::nullopt};
-    const auto ranged = format_report(verdict, {2, 0, 0, {}});
+    const auto ranged = format_report(verdict, {2, 0, 0, {}, {}});
     EXPECT_NE(ranged.find(" unlisted=2;;;0"), std::string::npos) << ranged;
 }
 

@@ -94,5 +94,20 @@ TEST(QueryForRules, PortsSortedAndMerged) {
     }
 }
 
+TEST(QueryForRules, ExpectedPortsAreTheRequiredRulesWhateverTheScope) {
+    auto rules = rules_of({"443", "80", "udp/53", "8000-8080", "8070-8090", "9000"});
+    rules.back().required = false;  // `required = no`: nobody need listen there
+    for (const auto scope : {ListenerScope::rule_ports, ListenerScope::every_listener}) {
+        const auto query = query_for_rules(rules, scope, HolderSearch::every_holder);
+        EXPECT_EQ(query.expected_tcp_ports,
+                  (std::vector<PortRange>{{80, 80}, {443, 443}, {8000, 8090}}));
+        EXPECT_EQ(query.expected_udp_ports, (std::vector<PortRange>{{53, 53}}));
+    }
+    const auto none =
+        query_for_rules({}, ListenerScope::every_listener, HolderSearch::every_holder);
+    EXPECT_TRUE(none.expected_tcp_ports.empty());
+    EXPECT_TRUE(none.expected_udp_ports.empty());
+}
+
 }  // namespace
 }  // namespace port_owner

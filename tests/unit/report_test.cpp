@@ -79,7 +79,7 @@ TEST(Report, DesignExample) {
         observed(udp("127.0.0.53", 53), {resolved}),
     };
     const auto verdict = evaluate(rules, listeners, {}, on_linux);
-    const auto output = format_report(verdict, {listeners.size(), 0.012, 0, {}});
+    const auto output = format_report(verdict, {listeners.size(), 0.012, 0, {}, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 4u) << output;
@@ -128,7 +128,7 @@ TEST(Report, OneLongLinePerRuleWorstFirst) {
     for (int verbosity = 0; verbosity <= 3; ++verbosity) {
         SCOPED_TRACE(verbosity);
         const auto output =
-            format_report(evaluate(rules, listeners, {}, on_linux), {4, 0.5, verbosity, {}});
+            format_report(evaluate(rules, listeners, {}, on_linux), {4, 0.5, verbosity, {}, {}});
         expect_well_formed(output);
         const auto lines = split_lines(output);
         ASSERT_EQ(lines.size(), 1 + rules.size()) << output;
@@ -149,13 +149,66 @@ TEST(Report, OneLongLinePerRuleWorstFirst) {
     }
 }
 
+// "In use but nobody listens": a required port in a range the system reserves (Hyper-V's, on
+// Windows) is said to be there, on line 1 and in its rule's line; other rules are unchanged.
+TEST(Report, APortNobodyListensOnInAReservedRangeSaysSo) {
+    const std::vector<Rule> rules{rule("50000=nginx"), rule("udp/50000"), rule("8000-8100=nginx"),
+                                  rule("80=nginx"), rule("443=nginx")};
+    const std::vector<ObservedListener> listeners{
+        observed(tcp("0.0.0.0", 443), {nginx()}),
+    };
+    const std::string windows = "Windows (Hyper-V, WinNAT or Docker Desktop)";
+    ReportContext context;
+    context.excluded_port_ranges = {{Transport::tcp, {49971, 50070}, windows},
+                                    {Transport::tcp, {8050, 8149}, windows},
+                                    {Transport::tcp, {8090, 8189}, windows},
+                                    {Transport::tcp, {443, 443}, windows},
+                                    {Transport::udp, {1000, 1099}, windows}};
+    const auto output = format_report(evaluate(rules, listeners, {}, on_windows), context);
+    expect_well_formed(output);
+    const auto lines = split_lines(output);
+    ASSERT_EQ(lines.size(), 1 + rules.size()) << output;
+    EXPECT_TRUE(
+        lines[0].starts_with("PORT_OWNER CRITICAL - tcp/50000 not listening (in the "
+                             "excluded port range 49971-50070), expected nginx; also "))
+        << lines[0];
+    EXPECT_EQ(lines[1],
+              "CRITICAL tcp/50000: not listening (allowed: nginx); in the excluded port range "
+              "49971-50070, reserved by Windows (Hyper-V, WinNAT or Docker Desktop): no other "
+              "program can bind it");
+    EXPECT_EQ(lines[2], "CRITICAL udp/50000: not listening (allowed: any program)");
+    EXPECT_EQ(lines[3],
+              "CRITICAL tcp/8000-8100: not listening (allowed: nginx); overlaps the excluded port "
+              "ranges 8050-8149, 8090-8189, reserved by Windows (Hyper-V, WinNAT or Docker "
+              "Desktop): no other program can bind it");
+    EXPECT_EQ(lines[4], "CRITICAL tcp/80: not listening (allowed: nginx)");
+    // A rule that is served is judged as ever, whatever range its port lies in.
+    EXPECT_TRUE(lines[5].starts_with("OK tcp/443 0.0.0.0: nginx pid 901")) << lines[5];
+
+    // Without ranges (Linux, or nothing looked up) the lines are the plain ones.
+    const auto plain = split_lines(format_report(evaluate(rules, listeners, {}, on_windows), {}));
+    EXPECT_EQ(plain[1], "CRITICAL tcp/50000: not listening (allowed: nginx)");
+    EXPECT_TRUE(plain[0].starts_with("PORT_OWNER CRITICAL - tcp/50000 not listening, expected "))
+        << plain[0];
+}
+
+// Who reserves a range is text from outside the plugin's own words: escaped like any other.
+TEST(Report, WhoReservesARangeIsEscaped) {
+    const std::vector<Rule> rules{rule("50000")};
+    ReportContext context;
+    context.excluded_port_ranges = {{Transport::tcp, {50000, 50000}, "evil\n| x=1"}};
+    const auto output = format_report(evaluate(rules, {}, {}, on_windows), context);
+    expect_well_formed(output);
+    EXPECT_NE(output.find("reserved by evil"), std::string::npos) << output;
+}
+
 TEST(Report, UnlistedListenersOnlyWhenVerbose) {
     const std::vector<Rule> rules{rule("80=nginx")};
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()}),
                                                   observed(tcp("0.0.0.0", 22), {})};
     const auto verdict = evaluate(rules, listeners, {}, on_linux);
-    EXPECT_EQ(split_lines(format_report(verdict, {2, 0, 0, {}})).size(), 2u);
-    const auto verbose = format_report(verdict, {2, 0, 1, {}});
+    EXPECT_EQ(split_lines(format_report(verdict, {2, 0, 0, {}, {}})).size(), 2u);
+    const auto verbose = format_report(verdict, {2, 0, 1, {}, {}});
     expect_well_formed(verbose);
     const auto lines = split_lines(verbose);
     ASSERT_EQ(lines.size(), 3u);
@@ -175,7 +228,7 @@ TEST(Report, IncompleteHolderListIsSaid) {
     const std::vector<Rule> rules{rule("80=nginx")};
     const std::vector<ObservedListener> listeners{
         observed(tcp("0.0.0.0", 80), {nginx()}, false, "pid 1 not readable")};
-    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {1, 0, 0, {}});
+    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {1, 0, 0, {}, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 2u);
@@ -191,7 +244,7 @@ TEST(Report, NotesFollowTheRules) {
     const std::vector<Rule> rules{rule("80=nginx")};
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()})};
     const auto output = format_report(evaluate(rules, listeners, {}, on_linux),
-                                      {1, 0, 0, {"listeners from /proc/net\n|x=1"}});
+                                      {1, 0, 0, {"listeners from /proc/net\n|x=1"}, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 3u);
@@ -205,7 +258,7 @@ TEST(Report, UnverifiedHolderIsNamedWithTheReason) {
     holder.executable.reset();
     holder.executable_problem = "its path is longer than PATH_MAX";
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {holder})};
-    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {1, 0, 0, {}});
+    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {1, 0, 0, {}, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 2u);
@@ -227,7 +280,7 @@ TEST(Report, UnlistedThresholdBreachLeadsWhenWorst) {
     auto verdict = evaluate(rules, listeners, {}, on_linux);
     verdict.unlisted_count = UnlistedCount{State::critical, "1", "1", 1.0, 1.0};
     verdict.overall = State::critical;
-    const auto output = format_report(verdict, {3, 0, 0, {}});
+    const auto output = format_report(verdict, {3, 0, 0, {}, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     EXPECT_TRUE(lines[0].starts_with("PORT_OWNER CRITICAL - 2 unlisted listeners")) << lines[0];
@@ -302,7 +355,7 @@ std::string play(const Actor& a, int verbosity, bool with_thresholds) {
             UnlistedCount{State::warning, "0", std::nullopt, 0.0, std::nullopt};
         verdict.overall = worse_of(verdict.overall, State::warning);
     }
-    return format_report(verdict, {listeners.size(), 0.25, verbosity, {}});
+    return format_report(verdict, {listeners.size(), 0.25, verbosity, {}, {}});
 }
 
 class HostileText : public ::testing::TestWithParam<Actor> {};
@@ -358,7 +411,8 @@ TEST(Report, ManyRulesAreCutVisiblyUnder8KiB) {
     }
     for (int verbosity = 0; verbosity <= 3; ++verbosity) {
         SCOPED_TRACE(verbosity);
-        const auto output = format_report(evaluate(rules, {}, {}, on_linux), {0, 0, verbosity, {}});
+        const auto output =
+            format_report(evaluate(rules, {}, {}, on_linux), {0, 0, verbosity, {}, {}});
         expect_well_formed(output);
         const auto lines = split_lines(output);
         EXPECT_LT(lines.size(), 1 + rules.size());
@@ -384,7 +438,7 @@ TEST(Report, ManyHostileHoldersStayWithinLimits) {
     for (int verbosity = 0; verbosity <= 3; ++verbosity) {
         SCOPED_TRACE(verbosity);
         const auto output =
-            format_report(evaluate(rules, listeners, {}, on_linux), {50, 1.5, verbosity, {}});
+            format_report(evaluate(rules, listeners, {}, on_linux), {50, 1.5, verbosity, {}, {}});
         expect_well_formed(output);
         EXPECT_TRUE(output.starts_with("PORT_OWNER CRITICAL - tcp/2000 held by ")) << output;
         EXPECT_NE(output.find("cut"), std::string::npos);
@@ -403,7 +457,7 @@ TEST(Report, OneRuleWithManyCulpritsDoesNotHideTheOtherRules) {
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), workers),
                                                   observed(tcp("0.0.0.0", 81), {nginx()}),
                                                   observed(tcp("0.0.0.0", 82), {nginx()})};
-    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {3, 0, 0, {}});
+    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {3, 0, 0, {}, {}});
     expect_well_formed(output);
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 1 + rules.size()) << output;
@@ -512,7 +566,7 @@ using namespace test_support;
 TEST(Report, EntryThatCannotMatchHereIsExplained) {
     const std::vector<Rule> rules{parse_rule_argument("80=service:W3SVC")};
     const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80), {nginx()})};
-    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {1, 0, 0, {}});
+    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {1, 0, 0, {}, {}});
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 2u);
     EXPECT_TRUE(lines[0].starts_with("PORT_OWNER CRITICAL - tcp/80 held by nginx")) << lines[0];
@@ -527,7 +581,8 @@ TEST(Report, WindowsRogueIsNamed) {
     const std::vector<ObservedListener> listeners{
         observed(tcp("0.0.0.0", 80), {windows_process("C:\\Users\\mallory\\rogue.exe", 6660,
                                                       "CONTOSO\\mallory", "S-1-5-21-7-7-7-1001")})};
-    const auto output = format_report(evaluate(rules, listeners, {}, on_windows), {1, 0, 0, {}});
+    const auto output =
+        format_report(evaluate(rules, listeners, {}, on_windows), {1, 0, 0, {}, {}});
     const auto lines = split_lines(output);
     ASSERT_EQ(lines.size(), 2u);
     EXPECT_TRUE(lines[0].starts_with("PORT_OWNER CRITICAL - tcp/80 held by ")) << lines[0];

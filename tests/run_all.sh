@@ -4,7 +4,8 @@
 # as errors, checks the formatting (clang-format) and lints the Python tests (flake8), runs every
 # test through ctest (unit, integration, and the pytest suites: contract, engines, packages,
 # benchmark smoke), fuzzes each parser, and runs the whole suite again under AddressSanitizer and
-# UndefinedBehaviorSanitizer.
+# UndefinedBehaviorSanitizer. Last, the Windows build: cross-built with mingw-w64, its unit tests
+# and the Windows suite run under wine.
 # Needs root: the integration tests put each scenario in a private network namespace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,8 @@ packages=(cmake g++ make pkg-config libboost-program-options-dev libfmt-dev libr
           libgtest-dev clang-format iproute2 util-linux libcap2-bin python3 python3-pytest flake8 perl
           libmonitoring-plugin-perl python3-nagiosplugin
           nagios4-core icinga2-bin icinga2-common locales net-tools lsof
-          lintian rpm dpkg-dev man-db clang libclang-rt-14-dev)
+          lintian rpm dpkg-dev man-db clang libclang-rt-14-dev
+          g++-mingw-w64-x86-64-posix googletest unicode-data python3-six debootstrap)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
@@ -72,3 +74,6 @@ tests/fuzz/run_fuzzers.sh "$build_dir-fuzz" "${FUZZ_SECONDS:-30}"
 
 echo "== the whole test suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer"
 tests/sanitize/run_sanitized_tests.sh "$build_dir-sanitize"
+
+echo "== Windows: cross-built with mingw-w64, unit and windows tests under wine ($build_dir-windows)"
+tests/windows/run_windows_tests.sh "$build_dir-windows"

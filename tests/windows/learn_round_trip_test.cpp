@@ -12,7 +12,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace windows_tests {
 namespace {

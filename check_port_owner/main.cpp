@@ -161,7 +161,7 @@ int run(int argc, char** argv) {
     std::vector<std::string> files_to_withhold;
     const int parse_result = answering_failures(
         [&] {
-            const auto expanded = expand_extra_opts(argc, argv);
+            const auto expanded = expand_extra_opts(platform::utf8_arguments(argc, argv));
             if (platform::caller_is_less_privileged()) {
                 files_to_withhold = expanded.files;
             }

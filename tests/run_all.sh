@@ -4,7 +4,8 @@
 # as errors, checks the formatting (clang-format) and lints the Python tests (flake8), runs every
 # test through ctest (unit, integration, and the pytest suites: contract, engines, packages,
 # benchmark smoke), fuzzes each parser, and runs the whole suite again under AddressSanitizer and
-# UndefinedBehaviorSanitizer.
+# UndefinedBehaviorSanitizer. Last, the Windows build: cross-built with mingw-w64, its unit tests
+# and the Windows suite run under wine.
 # Needs root: the integration tests put each scenario in a private network namespace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,17 +68,20 @@ for variant in "g++ Release" "clang++ Release"; do
     cmake -S . -B "$variant_dir" -DCMAKE_BUILD_TYPE="$build_type" \
         -DCMAKE_CXX_COMPILER="$compiler" -DPORT_OWNER_WERROR=ON >/dev/null
     cmake --build "$variant_dir" -j2 --target check_port_owner check_port_owner_fault_injection \
-        port_holder unit_tests integration_tests
+        port_holder unit_tests linux_unit_tests windows_parser_unit_tests integration_tests
     ctest --test-dir "$variant_dir" -L 'unit|integration' -j2 --timeout 300 --output-on-failure
 done
-
-# After the Windows build and its tests under wine: the zip and the MSI, installed, run and
-# removed under wine.
-echo "== Windows packages: zip and MSI ($build_dir-windows)"
-tests/windows/msi/test_packages.sh "$build_dir-windows"
 
 echo "== fuzzing (each target ${FUZZ_SECONDS:-30} s)"
 PORT_OWNER_WERROR=ON tests/fuzz/run_fuzzers.sh "$build_dir-fuzz" "${FUZZ_SECONDS:-30}"
 
 echo "== the whole test suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer"
 tests/sanitize/run_sanitized_tests.sh "$build_dir-sanitize"
+
+echo "== Windows: cross-built with mingw-w64, unit and windows tests under wine ($build_dir-windows)"
+tests/windows/run_windows_tests.sh "$build_dir-windows"
+
+# After the Windows build and its tests under wine: the zip and the MSI, installed, run and
+# removed under wine.
+echo "== Windows packages: zip and MSI ($build_dir-windows)"
+tests/windows/msi/test_packages.sh "$build_dir-windows"

@@ -67,20 +67,21 @@ std::vector<std::string> arguments_from(std::string_view value, std::vector<std:
 
 }  // namespace
 
-ExpandedArguments expand_extra_opts(int argc, const char* const* argv) {
+ExpandedArguments expand_extra_opts(const std::vector<std::string>& argv) {
     ExpandedArguments result;
     std::vector<std::string> from_files;
     std::vector<std::string> rest;
-    for (int i = 1; i < argc; ++i) {
+    const std::size_t argc = argv.size();
+    for (std::size_t i = 1; i < argc; ++i) {
         const std::string_view argument(argv[i]);
         if (argument == "--") {
-            rest.insert(rest.end(), argv + i, argv + argc);
+            rest.insert(rest.end(), argv.begin() + static_cast<std::ptrdiff_t>(i), argv.end());
             break;
         }
         if (argument == option_name) {
             // As in the Monitoring Plugins: the next argument is the value unless it is an
             // option. Left for the option parser, it would be a stray argument.
-            const bool value_follows = i + 1 < argc && argv[i + 1][0] != '-';
+            const bool value_follows = i + 1 < argc && !argv[i + 1].starts_with('-');
             const auto added = arguments_from(value_follows ? argv[++i] : "", result.files);
             from_files.insert(from_files.end(), added.begin(), added.end());
         } else if (argument.starts_with(option_name) && argument[option_name.size()] == '=') {

@@ -19,6 +19,7 @@ struct ExpandedArguments {
     std::vector<std::string> arguments;  // program name first
     std::vector<std::string> files;      // the extra-opts files that were read
 };
-ExpandedArguments expand_extra_opts(int argc, const char* const* argv);
+// `argv`: the whole command line as UTF-8, program name first (platform::utf8_arguments).
+ExpandedArguments expand_extra_opts(const std::vector<std::string>& argv);
 
 }  // namespace port_owner

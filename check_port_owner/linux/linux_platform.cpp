@@ -59,6 +59,11 @@ std::optional<std::string> prepare_process(InheritedSignals signals) {
     return linux_os::raise_resource_limits();
 }
 
+std::vector<std::string> utf8_arguments(int argc, char** argv) {
+    // Bytes as the caller passed them: Linux paths are bytes, and UTF-8 by convention.
+    return {argv, argv + argc};
+}
+
 bool write_to_stdout(std::string_view text) {
     return linux_os::write_all(STDOUT_FILENO, text);
 }

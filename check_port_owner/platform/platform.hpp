@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/answer_agreement.hpp"
 #include "core/match_conventions.hpp"
@@ -31,6 +32,12 @@ enum class InheritedSignals { reset, keep };
 // descriptors open, no leaked descriptor, signals, resource limits). Called first thing in
 // main(). Returns why the check cannot run at all (a hard limit too low), nullopt otherwise.
 std::optional<std::string> prepare_process(InheritedSignals signals);
+
+// The command line as UTF-8, the program's name first: what paths (-C, exe:) and names are
+// compared and printed in. On Linux main()'s argv as it is. On Windows main()'s argv is in the
+// ANSI code page, which turns most characters into '?' (a CJK file name; 'ü' outside Western
+// code pages): the UTF-16 command line is read instead.
+std::vector<std::string> utf8_arguments(int argc, char** argv);
 
 // --- Output ---------------------------------------------------------------------------------
 

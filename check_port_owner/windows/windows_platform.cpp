@@ -4,6 +4,8 @@
 
 #include <windows.h>
 
+#include <shellapi.h>
+
 #include <fmt/format.h>
 
 #include "core/input_error.hpp"
@@ -41,6 +43,22 @@ std::optional<std::string> prepare_process(InheritedSignals) {
     // Signals, descriptors and resource limits as Linux knows them do not exist here: a Windows
     // child inherits only the handles it was given explicitly.
     return std::nullopt;
+}
+
+std::vector<std::string> utf8_arguments(int argc, char** argv) {
+    int count = 0;
+    LPWSTR* const wide = ::CommandLineToArgvW(::GetCommandLineW(), &count);
+    if (wide == nullptr) {
+        // Out of memory, and nothing better to go on: the ANSI arguments.
+        return {argv, argv + argc};
+    }
+    std::vector<std::string> arguments;
+    arguments.reserve(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) {
+        arguments.push_back(windows_os::utf8_from_wide(wide[i]));
+    }
+    ::LocalFree(wide);
+    return arguments;
 }
 
 bool write_to_stdout(std::string_view text) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/holder_description.hpp"
+#include "core/occupant_description.hpp"
 #include "core/output_widths.hpp"
 #include "core/perfdata.hpp"
 #include "core/text_escape.hpp"
@@ -77,8 +78,8 @@ std::string summarize(const Finding& finding) {
                 allowed_text(finding));
         }
         case Outcome::missing:
-            return fmt::format("{} not listening, expected {}", rule_label(finding),
-                               allowed_text(finding));
+            return fmt::format("{} not listening{}, expected {}", rule_label(finding),
+                               occupation_summary(finding.occupation), allowed_text(finding));
         case Outcome::unattributed: {
             const auto& unattributed = finding.unattributed.front();
             if (unattributed.holder != nullptr) {
@@ -233,7 +234,8 @@ std::string long_line(const Finding& finding, int verbosity) {
     std::string detail;
     switch (finding.outcome) {
         case Outcome::missing:
-            return fmt::format("{}: not listening (allowed: {})", head, allowed_text(finding));
+            return fmt::format("{}: not listening (allowed: {}){}", head, allowed_text(finding),
+                               occupation_detail(finding.occupation, verbosity));
         case Outcome::ok:
             if (finding.listeners.empty()) {
                 return fmt::format("{}: not listening, not required (allowed: {})", head,

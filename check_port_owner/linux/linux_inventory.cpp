@@ -295,7 +295,9 @@ void LinuxInventory::find_occupants(const InventoryQuery& query, Observation& ob
             held.push_back(socket.local);
         }
     }
-    auto attributed = attribute_holders(held, query.first_holder_only);
+    // No walk of /proc when there is nothing a process could hold.
+    auto attributed =
+        held.empty() ? Attributed{} : attribute_holders(held, query.first_holder_only);
     std::size_t next_held = 0;
     for (const auto& socket : found) {
         PortOccupant occupant;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -94,13 +95,23 @@ int check(const CommandLine& command_line) {
     const auto holder_search =
         command_line.first_holder ? HolderSearch::first_holder : HolderSearch::every_holder;
     const auto started = std::chrono::steady_clock::now();
-    const auto observation =
+    auto observation =
         inventory->observe(query_for_rules(configuration.rules, scope, holder_search));
+    // Only when a required port has no listener: what occupies it instead, found with the same
+    // privilege as the listeners' holders, so before it is given up.
+    const auto occupant_query =
+        query_for_occupants(configuration.rules, observation.listeners, holder_search);
+    std::optional<EphemeralPorts> ephemeral;
+    if (occupant_query.want_tcp) {
+        inventory->find_occupants(occupant_query, observation);
+        ephemeral = inventory->ephemeral_ports();
+    }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     drop_privilege_or_stop();
 
     auto verdict = evaluate(configuration.rules, observation.listeners, configuration.defaults,
                             platform::match_conventions());
+    attach_occupants(verdict, observation.occupants, ephemeral ? &*ephemeral : nullptr);
     apply_unlisted_policy(verdict, configuration.unlisted);
     ReportContext context;
     context.notes = observation.notes;

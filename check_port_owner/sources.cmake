@@ -7,6 +7,7 @@ set(PORT_OWNER_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/core/allow_entry.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/allow_list_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/answer_agreement.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/core/ephemeral_ports.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/excluded_port_range.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/extra_opts_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/glob_match.cpp
@@ -15,7 +16,9 @@ set(PORT_OWNER_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/core/ip_address.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/learned_allow_list.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/match_conventions.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/core/occupant_description.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/perfdata.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/core/port_occupant.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/report.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/rule.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/socket_model.cpp

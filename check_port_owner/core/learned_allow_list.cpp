@@ -65,6 +65,32 @@ std::string user_entry(std::uint32_t uid, const std::string& sid,
     return fmt::format("user:{}", uid);
 }
 
+// For a port inside the ephemeral range: a socket there is most likely a client's or an RPC
+// server's short-lived one, so it is not required. But if it is a service's port, an outgoing
+// connection can take it while the service is down, and the service then cannot bind it: the
+// admin is told to reserve it. A reserved port is no one's by chance, so it is learned as any
+// other.
+std::string ephemeral_port_lines(std::uint16_t port, const EphemeralPorts& ephemeral) {
+    if (!ephemeral.range.contains(port)) {
+        return {};
+    }
+    const auto range = fmt::format("{}-{}", ephemeral.range.low, ephemeral.range.high);
+    if (ephemeral.reserved_known && ephemeral.is_reserved(port)) {
+        return fmt::format("# in the ephemeral port range {} but reserved: learned as required\n",
+                           range);
+    }
+    const auto reserve =
+        ephemeral.reserve_setting.empty()
+            ? std::string("reserve it")
+            : fmt::format("reserve it ({})", escape_text(ephemeral.reserve_setting, reason_width));
+    return fmt::format(
+        "# warning: {} is in the ephemeral port range {}{}: an outgoing connection can take it "
+        "while its service is down, which then cannot bind it; for a service's port, {} and "
+        "remove the next line\n"
+        "required = no  # in the ephemeral port range: likely short-lived\n",
+        port, range, ephemeral.reserved_known ? " and not reserved" : "", reserve);
+}
+
 }  // namespace
 
 std::string executable_pattern(const std::string& path, const MatchConventions& conventions) {
@@ -91,7 +117,7 @@ std::string executable_pattern(const std::string& path, const MatchConventions& 
 }
 
 std::string format_learned_allow_list(const std::vector<ObservedListener>& listeners,
-                                      const PortRange& ephemeral_ports,
+                                      const EphemeralPorts& ephemeral_ports,
                                       const MatchConventions& conventions) {
     // Keyed by (protocol, port) so the file lists TCP then UDP, each by port.
     std::map<std::pair<Transport, std::uint16_t>, std::set<std::string>> allow_by_port;
@@ -160,9 +186,7 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
         for (const auto& line : seen_by_port[key]) {
             text += fmt::format("# {}\n", line);
         }
-        if (ephemeral_ports.contains(port)) {
-            text += "required = no  # in the ephemeral port range: likely short-lived\n";
-        }
+        text += ephemeral_port_lines(port, ephemeral_ports);
         for (const auto& entry : allow) {
             text += fmt::format("allow = {}\n", entry);
         }

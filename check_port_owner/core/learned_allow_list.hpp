@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ephemeral_ports.hpp"
 #include "core/match_conventions.hpp"
 #include "core/rule.hpp"
 #include "core/socket_model.hpp"
@@ -14,11 +15,13 @@ namespace port_owner {
 // per protocol and port, allowing each holder's executable path; a listener whose holder could not
 // be identified is allowed by its socket owner (`user:`). Where processes host services
 // (Windows), a svchost.exe holder is allowed by the services it hosts (`service:`) rather than by
-// its path, which every svchost shares. Ports inside the kernel's ephemeral range are marked
-// `required = no`: they are usually short-lived client or RPC sockets that will not be there next
-// time. Fed back with -C on the same host, the file gives OK.
+// its path, which every svchost shares. Ports the kernel hands out (in its ephemeral range and not
+// reserved) are marked `required = no`: they are usually short-lived client or RPC sockets that
+// will not be there next time; a comment warns that a service's port there can be taken by an
+// outgoing connection and says how to reserve it. Fed back with -C on the same host, the file
+// gives OK.
 std::string format_learned_allow_list(const std::vector<ObservedListener>& listeners,
-                                      const PortRange& ephemeral_ports,
+                                      const EphemeralPorts& ephemeral_ports,
                                       const MatchConventions& conventions);
 
 // `exe:` value for a path, written so that Boost's INI reader and the allow-entry parser read back

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/holder_description.hpp"
+#include "core/occupant_description.hpp"
 #include "core/output_widths.hpp"
 #include "core/perfdata.hpp"
 #include "core/text_escape.hpp"
@@ -104,9 +105,9 @@ std::string summarize(const Finding& finding, const ReportContext& context) {
         }
         case Outcome::missing: {
             const auto excluded = excluded_ranges_text(finding, context, ReservedBy::omitted);
-            return fmt::format("{} not listening{}, expected {}", rule_label(finding),
+            return fmt::format("{} not listening{}{}, expected {}", rule_label(finding),
                                excluded.empty() ? std::string() : " (" + excluded + ")",
-                               allowed_text(finding));
+                               occupation_summary(finding.occupation), allowed_text(finding));
         }
         case Outcome::unattributed: {
             const auto& unattributed = finding.unattributed.front();
@@ -263,12 +264,14 @@ std::string long_line(const Finding& finding, const ReportContext& context) {
     std::string detail;
     switch (finding.outcome) {
         case Outcome::missing: {
-            // Nobody listens, yet no program can take the port: the system keeps it.
+            // Nobody listens, yet no program can take the port: the system keeps it, or another
+            // socket occupies it.
             const auto excluded = excluded_ranges_text(finding, context, ReservedBy::named);
-            return fmt::format("{}: not listening (allowed: {}){}", head, allowed_text(finding),
+            return fmt::format("{}: not listening (allowed: {}){}{}", head, allowed_text(finding),
                                excluded.empty()
                                    ? std::string()
-                                   : fmt::format("; {}: no other program can bind it", excluded));
+                                   : fmt::format("; {}: no other program can bind it", excluded),
+                               occupation_detail(finding.occupation, verbosity));
         }
         case Outcome::ok:
             if (finding.listeners.empty()) {

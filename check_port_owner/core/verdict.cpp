@@ -208,4 +208,13 @@ Verdict evaluate(const std::vector<Rule>& rules, const std::vector<ObservedListe
     return verdict;
 }
 
+void attach_occupants(Verdict& verdict, const std::vector<PortOccupant>& occupants,
+                      const EphemeralPorts* ephemeral) {
+    for (auto& finding : verdict.findings) {
+        if (finding.outcome == Outcome::missing) {
+            finding.occupation = occupation_of(*finding.rule, occupants, ephemeral);
+        }
+    }
+}
+
 }  // namespace port_owner

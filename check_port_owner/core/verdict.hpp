@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "core/ephemeral_ports.hpp"
 #include "core/match_conventions.hpp"
+#include "core/port_occupant.hpp"
 #include "core/rule.hpp"
 #include "core/socket_model.hpp"
 #include "core/state.hpp"
@@ -55,6 +57,8 @@ struct Finding {
     // host (a service: where processes host no services), so a rule that allows only such
     // entries does not fail without a word.
     std::vector<std::string> never_matching;
+    // For missing: what occupies the port instead of a listener (attach_occupants).
+    Occupation occupation;
 };
 
 // The state of the unlisted-listener count, when -w or -c was given.
@@ -80,5 +84,11 @@ struct Verdict {
 // `rules` and `listeners`, which must outlive it.
 Verdict evaluate(const std::vector<Rule>& rules, const std::vector<ObservedListener>& listeners,
                  const StateDefaults& defaults, const MatchConventions& conventions);
+
+// Pure: gives each MISSING finding the occupants of its ports (see occupation_of), so the output
+// can say why the service may be unable to bind. The state stays what it is: an occupant only
+// explains. `occupants` must outlive the verdict.
+void attach_occupants(Verdict& verdict, const std::vector<PortOccupant>& occupants,
+                      const EphemeralPorts* ephemeral);
 
 }  // namespace port_owner

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "core/ephemeral_ports.hpp"
 #include "core/excluded_port_range.hpp"
+#include "core/port_occupant.hpp"
 #include "core/rule.hpp"
 #include "core/socket_model.hpp"
 
@@ -40,6 +42,8 @@ struct Observation {
     // Reserved ranges holding an expected port that nothing listens on (see InventoryQuery);
     // empty when none, when nothing was looked up, or where the system has no such ranges.
     std::vector<ExcludedPortRange> excluded_port_ranges;
+    // Filled by Inventory::find_occupants only: what occupies required ports nobody listens on.
+    std::vector<PortOccupant> occupants;
 };
 
 // The inventory failed as a whole (no listener source usable): the check is UNKNOWN.
@@ -57,8 +61,22 @@ class Inventory {
     // left out, and the listener says why in attribution_problem and holders_complete.
     virtual Observation observe(const InventoryQuery& query) = 0;
 
-    // Ports the kernel hands out to unbound sockets; --learn marks them optional.
-    virtual PortRange ephemeral_ports() = 0;
+    // Ports the kernel hands out to unbound sockets, and those it keeps back; --learn marks the
+    // ones it hands out optional, and the output tells the admin to reserve a service's port
+    // that an outgoing connection took.
+    virtual EphemeralPorts ephemeral_ports() = 0;
+
+    // For the query's TCP ports (query_for_occupants: required ports that nobody listens on),
+    // adds to `observation.occupants` the sockets that occupy them without listening (bound only,
+    // or a connection's local end), with their holders found as for listeners and under the same
+    // rule: never guessed, the reason said. Called only on that failing path, so a check whose
+    // ports are all served pays nothing for it. What could not be looked at goes into the notes.
+    // A platform that cannot list such sockets adds nothing: the output then says only "not
+    // listening", as it would with no occupant.
+    virtual void find_occupants(const InventoryQuery& query, Observation& observation) {
+        static_cast<void>(query);
+        static_cast<void>(observation);
+    }
 };
 
 }  // namespace port_owner

@@ -54,4 +54,28 @@ InventoryQuery query_for_rules(const std::vector<Rule>& rules, ListenerScope sco
     return query;
 }
 
+InventoryQuery query_for_occupants(const std::vector<Rule>& rules,
+                                   const std::vector<ObservedListener>& listeners,
+                                   HolderSearch holder_search) {
+    InventoryQuery query;
+    query.first_holder_only = holder_search == HolderSearch::first_holder;
+    query.want_tcp = false;
+    query.want_udp = false;
+    for (const auto& rule : rules) {
+        if (!rule.required || rule.spec.transport != Transport::tcp) {
+            continue;
+        }
+        const bool heard =
+            std::any_of(listeners.begin(), listeners.end(), [&](const auto& listener) {
+                return rule.spec.coverage(listener.socket) != PortSpec::Coverage::none;
+            });
+        if (!heard) {
+            query.want_tcp = true;
+            query.tcp_ports.push_back(rule.spec.ports);
+        }
+    }
+    query.tcp_ports = merged(std::move(query.tcp_ports));
+    return query;
+}
+
 }  // namespace port_owner

@@ -20,4 +20,11 @@ enum class HolderSearch { every_holder, first_holder };
 InventoryQuery query_for_rules(const std::vector<Rule>& rules, ListenerScope scope,
                                HolderSearch holder_search);
 
+// The ports whose occupants are worth naming: those of required TCP rules that no listener covers
+// (nor may cover), merged. Empty (want_tcp false) when every required port is served. UDP is
+// never asked: a bound UDP socket is a listener here, so a UDP port nobody listens on is free.
+InventoryQuery query_for_occupants(const std::vector<Rule>& rules,
+                                   const std::vector<ObservedListener>& listeners,
+                                   HolderSearch holder_search);
+
 }  // namespace port_owner

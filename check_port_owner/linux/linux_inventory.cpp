@@ -2,17 +2,22 @@
 #include "linux/linux_inventory.hpp"
 
 #include <fcntl.h>
+#include <netinet/tcp.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
+#include <iterator>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "linux/file_reading.hpp"
 #include "linux/holder_scan.hpp"
+#include "linux/ip_local_ports.hpp"
 #include "linux/privilege.hpp"
 #include "linux/proc_hidepid.hpp"
 #include "linux/proc_net_source.hpp"
@@ -90,6 +95,51 @@ bool in_nested_pid_namespace() {
            namespace_file.st_ino != initial_pid_namespace;
 }
 
+// The kernel's release when it is older than 6.7, which added the dump of bound-only TCP sockets
+// to sock_diag; nullopt for 6.7 and later (or a release that cannot be read: then nothing is
+// claimed either way, as a distribution may have backported the dump).
+std::optional<std::string> kernel_without_bound_socket_dump() {
+    utsname names{};
+    unsigned major = 0;
+    unsigned minor = 0;
+    if (::uname(&names) != 0 || std::sscanf(names.release, "%u.%u", &major, &minor) != 2) {
+        return std::nullopt;
+    }
+    if (major > 6 || (major == 6 && minor >= 7)) {
+        return std::nullopt;
+    }
+    return std::string(names.release);
+}
+
+// TCP_NEW_SYN_RECV: a connection request not yet accepted, which glibc's header does not name.
+constexpr std::uint8_t tcp_new_syn_recv = 12;
+
+ConnectionState connection_state(std::uint8_t state) {
+    switch (state) {
+        case TCP_ESTABLISHED:
+            return ConnectionState::established;
+        case TCP_SYN_SENT:
+            return ConnectionState::syn_sent;
+        case TCP_SYN_RECV:
+        case tcp_new_syn_recv:
+            return ConnectionState::syn_received;
+        case TCP_FIN_WAIT1:
+            return ConnectionState::fin_wait_1;
+        case TCP_FIN_WAIT2:
+            return ConnectionState::fin_wait_2;
+        case TCP_TIME_WAIT:
+            return ConnectionState::time_wait;
+        case TCP_CLOSE_WAIT:
+            return ConnectionState::close_wait;
+        case TCP_LAST_ACK:
+            return ConnectionState::last_ack;
+        case TCP_CLOSING:
+            return ConnectionState::closing;
+        default:
+            return ConnectionState::closed;
+    }
+}
+
 }  // namespace
 
 LinuxInventory::LinuxInventory(ListenerSourceChoice choice)
@@ -146,22 +196,7 @@ Observation LinuxInventory::observe(const InventoryQuery& query) {
             "listeners from /proc/net (--listener-source proc): IPV6_V6ONLY is not visible");
     }
 
-    HolderScanRequest request;
-    request.first_holder_only = query.first_holder_only;
-    request.sockets.reserve(listeners.size());
-    for (auto& listener : listeners) {
-        listener.socket_user = user_names_.name(listener.socket_uid);
-        request.sockets.push_back({listener.inode, listener.socket_uid});
-    }
-    // The capabilities (if the package granted them) are effective for this walk only.
-    raise_scan_capabilities();
-    auto scan = scan_holders(request);
-    lower_scan_capabilities();
-    for (auto& [inode, holders] : scan.holders) {
-        for (auto& holder : holders) {
-            holder.user = user_names_.name(holder.uid);
-        }
-    }
+    auto attributed = attribute_holders(listeners, query.first_holder_only);
     if (in_nested_pid_namespace()) {
         observation.notes.push_back(
             "the plugin runs in a nested PID namespace (a container): processes outside it are "
@@ -172,20 +207,44 @@ Observation LinuxInventory::observe(const InventoryQuery& query) {
             "--first-holder: only the first holder of each socket was checked; another process "
             "sharing it (an inherited or passed socket, a thread's own fd table) is not seen");
     }
+    if (!attributed.caveat.empty()) {
+        observation.details.push_back(attributed.caveat);
+    }
+    observation.listeners = std::move(attributed.sockets);
+    return observation;
+}
+
+LinuxInventory::Attributed LinuxInventory::attribute_holders(std::vector<Listener>& sockets,
+                                                             bool first_holder_only) {
+    HolderScanRequest request;
+    request.first_holder_only = first_holder_only;
+    request.sockets.reserve(sockets.size());
+    for (auto& socket : sockets) {
+        socket.socket_user = user_names_.name(socket.socket_uid);
+        request.sockets.push_back({socket.inode, socket.socket_uid});
+    }
+    // The capabilities (if the package granted them) are effective for this walk only.
+    raise_scan_capabilities();
+    auto scan = scan_holders(request);
+    lower_scan_capabilities();
+    for (auto& [inode, holders] : scan.holders) {
+        for (auto& holder : holders) {
+            holder.user = user_names_.name(holder.uid);
+        }
+    }
 
     // hidepid only hides processes from readers without CAP_SYS_PTRACE-level access; with it the
     // walk sees every process whatever the mount says.
     const bool full_privilege = has_scan_capabilities();
     const auto hidepid = full_privilege ? std::string() : current_proc_hidepid_option();
     const auto completeness = assess_completeness(scan, hidepid, full_privilege);
-    if (!completeness.caveat.empty()) {
-        observation.details.push_back(completeness.caveat);
-    }
-    observation.listeners.reserve(listeners.size());
-    for (const auto& listener : listeners) {
+    Attributed attributed;
+    attributed.caveat = completeness.caveat;
+    attributed.sockets.reserve(sockets.size());
+    for (const auto& socket : sockets) {
         ObservedListener entry;
-        entry.socket = listener;
-        if (const auto found = scan.holders.find(listener.inode); found != scan.holders.end()) {
+        entry.socket = socket;
+        if (const auto found = scan.holders.find(socket.inode); found != scan.holders.end()) {
             entry.holders = found->second;
         }
         if (!completeness.problem.empty()) {
@@ -196,20 +255,92 @@ Observation LinuxInventory::observe(const InventoryQuery& query) {
                 "no process holds the socket (a kernel socket, or its holder exited during the "
                 "scan)";
         }
-        observation.listeners.push_back(std::move(entry));
+        attributed.sockets.push_back(std::move(entry));
     }
-    return observation;
+    return attributed;
 }
 
-PortRange LinuxInventory::ephemeral_ports() {
-    std::string text;
-    unsigned low = 0;
-    unsigned high = 0;
-    if (read_file_at(AT_FDCWD, "/proc/sys/net/ipv4/ip_local_port_range", text, 64) == 0 &&
-        std::sscanf(text.c_str(), "%u %u", &low, &high) == 2 && low <= high && high <= 65535) {
-        return {static_cast<std::uint16_t>(low), static_cast<std::uint16_t>(high)};
+void LinuxInventory::find_occupants(const InventoryQuery& query, Observation& observation) {
+    if (!query.want_tcp) {
+        return;
     }
-    return {32768, 60999};  // the kernel's default
+    std::vector<DiagSocket> found;
+    if (choice_ == ListenerSourceChoice::proc) {
+        observation.notes.push_back(
+            "--listener-source proc: what occupies a port nobody listens on is not looked for "
+            "(netlink sock_diag lists it)");
+        return;
+    }
+    try {
+        for (const auto family : {Family::ipv4, Family::ipv6}) {
+            auto sockets = netlink_->list_occupants(family, query.tcp_ports);
+            found.insert(found.end(), std::make_move_iterator(sockets.begin()),
+                         std::make_move_iterator(sockets.end()));
+        }
+    } catch (const ListenerSourceError& error) {
+        observation.notes.push_back(fmt::format(
+            "what occupies a port nobody listens on could not be listed: {}", error.what()));
+        return;
+    }
+    if (const auto kernel = kernel_without_bound_socket_dump()) {
+        observation.notes.push_back(fmt::format(
+            "Linux {} does not list sockets bound to a port without listening (6.7 does): one "
+            "may occupy a port that is not listening without being named",
+            *kernel));
+    }
+    // A socket without an inode (TIME-WAIT, or closed by its process) has no holder to look for.
+    std::vector<Listener> held;
+    for (const auto& socket : found) {
+        if (socket.local.inode != 0) {
+            held.push_back(socket.local);
+        }
+    }
+    // No walk of /proc when there is nothing a process could hold.
+    auto attributed =
+        held.empty() ? Attributed{} : attribute_holders(held, query.first_holder_only);
+    std::size_t next_held = 0;
+    for (const auto& socket : found) {
+        PortOccupant occupant;
+        if (socket.local.inode != 0) {
+            occupant.local = std::move(attributed.sockets[next_held++]);
+        } else {
+            occupant.local.socket = socket.local;
+            occupant.local.socket.socket_user = user_names_.name(socket.local.socket_uid);
+        }
+        // The kernel lists a bound-only socket as TCP_CLOSE with no other end.
+        if (socket.state == TCP_CLOSE && socket.remote_port == 0) {
+            occupant.kind = PortOccupant::Kind::bound_not_listening;
+        } else {
+            occupant.kind = PortOccupant::Kind::connection;
+            occupant.remote_address = socket.remote_address;
+            occupant.remote_port = socket.remote_port;
+            occupant.state = connection_state(socket.state);
+        }
+        observation.occupants.push_back(std::move(occupant));
+    }
+}
+
+EphemeralPorts LinuxInventory::ephemeral_ports() {
+    EphemeralPorts ports;
+    ports.reserve_setting = "net.ipv4.ip_local_reserved_ports";
+    std::string text;
+    if (read_file_at(AT_FDCWD, "/proc/sys/net/ipv4/ip_local_port_range", text, 64) == 0) {
+        if (const auto range = parse_local_port_range(text)) {
+            ports.range = *range;  // else the kernel's default, already in place
+        }
+    }
+    // The list can be long (every port of 65536 written out); 1 MiB holds any such list.
+    constexpr std::size_t max_reserved_text = 1 << 20;
+    std::optional<std::vector<PortRange>> reserved;
+    if (read_file_at(AT_FDCWD, "/proc/sys/net/ipv4/ip_local_reserved_ports", text,
+                     max_reserved_text) == 0) {
+        reserved = parse_reserved_ports(text);
+    }
+    ports.reserved_known = reserved.has_value();
+    if (reserved) {
+        ports.reserved = std::move(*reserved);
+    }
+    return ports;
 }
 
 }  // namespace port_owner::linux_os

@@ -5,6 +5,7 @@
 
 #include "inventory/inventory.hpp"
 #include "linux/listener_source.hpp"
+#include "linux/sock_diag_source.hpp"
 #include "linux/user_names.hpp"
 
 namespace port_owner::linux_os {
@@ -19,15 +20,26 @@ class LinuxInventory : public Inventory {
     ~LinuxInventory() override;
 
     Observation observe(const InventoryQuery& query) override;
-    PortRange ephemeral_ports() override;
+    EphemeralPorts ephemeral_ports() override;
+    void find_occupants(const InventoryQuery& query, Observation& observation) override;
 
   private:
     // Lists one protocol's listeners; a fallback to /proc/net is added to `notes`.
     std::vector<Listener> list_listeners(Transport transport, const std::vector<PortRange>& ports,
                                          std::vector<std::string>& notes);
 
+    // The sockets with the holders found for them, in the same order, and what is worth saying
+    // about the scan without putting the holders in doubt.
+    struct Attributed {
+        std::vector<ObservedListener> sockets;
+        std::string caveat;
+    };
+    // Finds every socket's holders (user names filled in), and says for each socket why holders
+    // may be missing: one walk of /proc with the scan capabilities raised.
+    Attributed attribute_holders(std::vector<Listener>& sockets, bool first_holder_only);
+
     ListenerSourceChoice choice_;
-    std::unique_ptr<ListenerSource> netlink_;
+    std::unique_ptr<SockDiagSource> netlink_;
     std::unique_ptr<ListenerSource> proc_net_;
     UserNames user_names_;
 };

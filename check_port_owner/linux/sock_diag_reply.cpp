@@ -40,36 +40,42 @@ bool read_v6only(std::span<const std::uint8_t> attributes) {
     return false;
 }
 
-void append_listener(std::span<const std::uint8_t> payload, Transport transport,
-                     std::vector<Listener>& listeners) {
+// Reads one inet_diag_msg; false for a message too short or of another family.
+bool read_socket(std::span<const std::uint8_t> payload, Transport transport, DiagSocket& socket) {
     if (payload.size() < sizeof(inet_diag_msg)) {
-        return;
+        return false;
     }
     const auto message = load<inet_diag_msg>(payload);
-    Listener listener;
-    listener.transport = transport;
-    listener.port = ntohs(message.id.idiag_sport);
-    listener.inode = message.idiag_inode;
-    listener.socket_uid = message.idiag_uid;
+    Listener& local = socket.local;
+    local.transport = transport;
+    local.port = ntohs(message.id.idiag_sport);
+    local.inode = message.idiag_inode;
+    local.socket_uid = message.idiag_uid;
+    socket.state = message.idiag_state;
+    socket.remote_port = ntohs(message.id.idiag_dport);
     if (message.idiag_family == AF_INET) {
         std::array<std::uint8_t, 4> bytes{};
         std::memcpy(bytes.data(), message.id.idiag_src, bytes.size());
-        listener.address = IpAddress::ipv4(bytes);
+        local.address = IpAddress::ipv4(bytes);
+        std::memcpy(bytes.data(), message.id.idiag_dst, bytes.size());
+        socket.remote_address = IpAddress::ipv4(bytes);
     } else if (message.idiag_family == AF_INET6) {
         std::array<std::uint8_t, 16> bytes{};
         std::memcpy(bytes.data(), message.id.idiag_src, bytes.size());
-        listener.address = IpAddress::ipv6(bytes);
-        listener.v6only = read_v6only(payload.subspan(NLMSG_ALIGN(sizeof(inet_diag_msg))));
+        local.address = IpAddress::ipv6(bytes);
+        std::memcpy(bytes.data(), message.id.idiag_dst, bytes.size());
+        socket.remote_address = IpAddress::ipv6(bytes);
+        local.v6only = read_v6only(payload.subspan(NLMSG_ALIGN(sizeof(inet_diag_msg))));
     } else {
-        return;
+        return false;
     }
-    listeners.push_back(listener);
+    return true;
 }
 
-}  // namespace
-
-ReplyProgress parse_sock_diag_datagram(std::span<const std::uint8_t> datagram, Transport transport,
-                                       std::uint32_t sequence, std::vector<Listener>& listeners) {
+// Walks the messages of one datagram, handing each socket to `take`.
+template <typename Take>
+ReplyProgress parse_datagram(std::span<const std::uint8_t> datagram, Transport transport,
+                             std::uint32_t sequence, Take&& take) {
     ReplyProgress progress;
     while (!datagram.empty()) {
         if (datagram.size() < NLMSG_HDRLEN) {
@@ -95,8 +101,10 @@ ReplyProgress parse_sock_diag_datagram(std::span<const std::uint8_t> datagram, T
                 progress.done = true;
                 return progress;
             }
-            if (header.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
-                append_listener(payload, transport, listeners);
+            DiagSocket socket;
+            if (header.nlmsg_type == SOCK_DIAG_BY_FAMILY &&
+                read_socket(payload, transport, socket)) {
+                take(std::move(socket));
             }
         }
         const auto step = static_cast<std::size_t>(NLMSG_ALIGN(header.nlmsg_len));
@@ -106,6 +114,20 @@ ReplyProgress parse_sock_diag_datagram(std::span<const std::uint8_t> datagram, T
         datagram = datagram.subspan(step);
     }
     return progress;
+}
+
+}  // namespace
+
+ReplyProgress parse_sock_diag_datagram(std::span<const std::uint8_t> datagram, Transport transport,
+                                       std::uint32_t sequence, std::vector<Listener>& listeners) {
+    return parse_datagram(datagram, transport, sequence,
+                          [&](DiagSocket&& socket) { listeners.push_back(socket.local); });
+}
+
+ReplyProgress parse_sock_diag_datagram(std::span<const std::uint8_t> datagram, Transport transport,
+                                       std::uint32_t sequence, std::vector<DiagSocket>& sockets) {
+    return parse_datagram(datagram, transport, sequence,
+                          [&](DiagSocket&& socket) { sockets.push_back(std::move(socket)); });
 }
 
 }  // namespace port_owner::linux_os

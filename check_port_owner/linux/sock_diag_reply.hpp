@@ -23,4 +23,16 @@ struct ReplyProgress {
 ReplyProgress parse_sock_diag_datagram(std::span<const std::uint8_t> datagram, Transport transport,
                                        std::uint32_t sequence, std::vector<Listener>& listeners);
 
+// A socket of a dump with what the listener form leaves out: its state and the other end.
+struct DiagSocket {
+    Listener local;
+    std::uint8_t state = 0;  // the kernel's TCP state number (TCP_ESTABLISHED...)
+    IpAddress remote_address;
+    std::uint16_t remote_port = 0;
+};
+
+// The same walk, keeping every socket's state and other end (for occupants of a port).
+ReplyProgress parse_sock_diag_datagram(std::span<const std::uint8_t> datagram, Transport transport,
+                                       std::uint32_t sequence, std::vector<DiagSocket>& sockets);
+
 }  // namespace port_owner::linux_os

@@ -55,9 +55,11 @@ std::vector<std::uint8_t> build_port_filter(const std::vector<PortRange>& ranges
     return program;
 }
 
-std::vector<std::uint8_t> build_listener_dump_request(Transport transport, Family family,
-                                                      const std::vector<PortRange>& ranges,
-                                                      std::uint32_t sequence) {
+namespace {
+
+std::vector<std::uint8_t> build_dump_request(Transport transport, Family family,
+                                             const std::vector<PortRange>& ranges,
+                                             std::uint32_t states, std::uint32_t sequence) {
     const auto filter = build_port_filter(ranges);
     const std::size_t attribute_length = filter.empty() ? 0 : NLA_HDRLEN + filter.size();
     const std::size_t message_length =
@@ -72,10 +74,7 @@ std::vector<std::uint8_t> build_listener_dump_request(Transport transport, Famil
     inet_diag_req_v2 request{};
     request.sdiag_family = family == Family::ipv4 ? AF_INET : AF_INET6;
     request.sdiag_protocol = transport == Transport::tcp ? IPPROTO_TCP : IPPROTO_UDP;
-    // TCP: LISTEN only. UDP: every state. A bound UDP socket is unconnected (TCP_CLOSE) or
-    // connected (TCP_ESTABLISHED); a connected one that shares the port with a server
-    // (SO_REUSEADDR) receives its peer's datagrams ahead of it, so it holds the port as much.
-    request.idiag_states = transport == Transport::tcp ? (1u << TCP_LISTEN) : every_state;
+    request.idiag_states = states;
 
     // Laid out at fixed offsets in a zeroed buffer of the final size (padding included).
     std::vector<std::uint8_t> message(message_length, 0);
@@ -91,6 +90,29 @@ std::vector<std::uint8_t> build_listener_dump_request(Transport transport, Famil
         std::memcpy(message.data() + attribute_offset + NLA_HDRLEN, filter.data(), filter.size());
     }
     return message;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> build_listener_dump_request(Transport transport, Family family,
+                                                      const std::vector<PortRange>& ranges,
+                                                      std::uint32_t sequence) {
+    // TCP: LISTEN only. UDP: every state. A bound UDP socket is unconnected (TCP_CLOSE) or
+    // connected (TCP_ESTABLISHED); a connected one that shares the port with a server
+    // (SO_REUSEADDR) receives its peer's datagrams ahead of it, so it holds the port as much.
+    return build_dump_request(transport, family, ranges,
+                              transport == Transport::tcp ? (1u << TCP_LISTEN) : every_state,
+                              sequence);
+}
+
+std::vector<std::uint8_t> build_occupant_dump_request(Family family,
+                                                      const std::vector<PortRange>& ranges,
+                                                      std::uint32_t sequence) {
+    // Every state but LISTEN, and the bound-only sockets, which the kernel lists (as TCP_CLOSE,
+    // from its bind table) only when this bit of their own is asked; kernels before it ignore it.
+    return build_dump_request(Transport::tcp, family, ranges,
+                              (every_state & ~(1u << TCP_LISTEN)) | (1u << tcp_bound_inactive),
+                              sequence);
 }
 
 }  // namespace port_owner::linux_os

@@ -31,4 +31,15 @@ std::vector<std::uint8_t> build_listener_dump_request(Transport transport, Famil
                                                       const std::vector<PortRange>& ranges,
                                                       std::uint32_t sequence);
 
+// TCP_BOUND_INACTIVE (Linux 6.7): the state bit that asks for sockets bound to a port without
+// listening or connecting. Newer than the kernel headers this builds against.
+constexpr unsigned tcp_bound_inactive = 13;
+
+// The dump request for the sockets that occupy TCP ports without listening on them: every state
+// but LISTEN (connections, TIME-WAIT included), and sockets bound only (from Linux 6.7; earlier
+// kernels cannot list them at all).
+std::vector<std::uint8_t> build_occupant_dump_request(Family family,
+                                                      const std::vector<PortRange>& ranges,
+                                                      std::uint32_t sequence);
+
 }  // namespace port_owner::linux_os

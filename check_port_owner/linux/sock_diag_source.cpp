@@ -5,6 +5,7 @@
 #include <linux/sock_diag.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -33,11 +34,10 @@ int SockDiagSource::socket_fd() {
     return socket_.get();
 }
 
-std::vector<Listener> SockDiagSource::list(Transport transport, Family family,
-                                           const std::vector<PortRange>& ports) {
+template <typename Socket>
+void SockDiagSource::dump(const std::vector<std::uint8_t>& request, std::uint32_t sequence,
+                          Transport transport, std::vector<Socket>& sockets) {
     const int fd = socket_fd();
-    const auto sequence = ++sequence_;
-    const auto request = build_listener_dump_request(transport, family, ports, sequence);
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
     if (::sendto(fd, request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&kernel),
@@ -48,7 +48,6 @@ std::vector<Listener> SockDiagSource::list(Transport transport, Family family,
     // A dump datagram is at most a few pages; 64 KiB never truncates one. Should one be larger
     // all the same, the reply is refused at once rather than misread.
     static std::array<std::uint8_t, 65536> buffer;
-    std::vector<Listener> listeners;
     while (true) {
         iovec into{buffer.data(), buffer.size()};
         msghdr message{};
@@ -71,7 +70,7 @@ std::vector<Listener> SockDiagSource::list(Transport transport, Family family,
         }
         const auto progress = parse_sock_diag_datagram(
             std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(received)),
-            transport, sequence, listeners);
+            transport, sequence, sockets);
         if (progress.malformed) {
             throw ListenerSourceError(fmt::format(
                 "netlink sock_diag reply to the {} dump is malformed", transport_name(transport)));
@@ -82,11 +81,36 @@ std::vector<Listener> SockDiagSource::list(Transport transport, Family family,
                                                   std::strerror(progress.error)));
         }
         if (progress.done) {
-            // Without a kernel-side filter (too many ranges for one) every socket came back.
-            keep_listeners_on_ports(listeners, ports);
-            return listeners;
+            return;
         }
     }
+}
+
+std::vector<Listener> SockDiagSource::list(Transport transport, Family family,
+                                           const std::vector<PortRange>& ports) {
+    const auto sequence = ++sequence_;
+    std::vector<Listener> listeners;
+    dump(build_listener_dump_request(transport, family, ports, sequence), sequence, transport,
+         listeners);
+    // Without a kernel-side filter (too many ranges for one) every socket came back.
+    keep_listeners_on_ports(listeners, ports);
+    return listeners;
+}
+
+std::vector<DiagSocket> SockDiagSource::list_occupants(Family family,
+                                                       const std::vector<PortRange>& ports) {
+    const auto sequence = ++sequence_;
+    std::vector<DiagSocket> sockets;
+    dump(build_occupant_dump_request(family, ports, sequence), sequence, Transport::tcp, sockets);
+    // Without a kernel-side filter (too many ranges for one) every connection came back.
+    if (!ports.empty()) {
+        std::erase_if(sockets, [&](const DiagSocket& socket) {
+            return std::none_of(ports.begin(), ports.end(), [&](const PortRange& range) {
+                return range.contains(socket.local.port);
+            });
+        });
+    }
+    return sockets;
 }
 
 }  // namespace port_owner::linux_os

@@ -139,10 +139,14 @@ Observation WindowsInventory::observe(const InventoryQuery& query) {
     return observation;
 }
 
-PortRange WindowsInventory::ephemeral_ports() {
+EphemeralPorts WindowsInventory::ephemeral_ports() {
     // Windows' default dynamic range since Vista (netsh int ipv4 show dynamicport tcp); a host
-    // that changed it is told by --learn's comments, not by an API.
-    return PortRange{49152, 65535};
+    // that changed it is told by --learn's comments, not by an API. Excluded port ranges are not
+    // read, so whether a port is kept back is not known.
+    EphemeralPorts ports;
+    ports.range = PortRange{49152, 65535};
+    ports.reserved_known = false;
+    return ports;
 }
 
 }  // namespace port_owner::windows_os

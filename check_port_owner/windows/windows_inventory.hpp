@@ -9,7 +9,7 @@ namespace port_owner::windows_os {
 class WindowsInventory : public Inventory {
   public:
     Observation observe(const InventoryQuery& query) override;
-    PortRange ephemeral_ports() override;
+    EphemeralPorts ephemeral_ports() override;
 };
 
 }  // namespace port_owner::windows_os

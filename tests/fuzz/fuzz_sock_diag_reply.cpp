@@ -51,5 +51,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // that may carry the attribute's v6only; Listener::serves() ignores it for IPv4.
         (void)listener.address.to_host_string();
     }
+
+    // The occupant form walks the same messages and keeps the same local ends.
+    std::vector<linux_os::DiagSocket> sockets;
+    const auto occupant_progress = linux_os::parse_sock_diag_datagram(
+        std::span<const std::uint8_t>(datagram.data(), datagram.size()), transport, sequence,
+        sockets);
+    FUZZ_CHECK(occupant_progress.done == progress.done);
+    FUZZ_CHECK(occupant_progress.error == progress.error);
+    FUZZ_CHECK(occupant_progress.malformed == progress.malformed);
+    FUZZ_CHECK(sockets.size() == listeners.size());
+    for (std::size_t i = 0; i < sockets.size(); ++i) {
+        FUZZ_CHECK(sockets[i].local.inode == listeners[i].inode);
+        FUZZ_CHECK(sockets[i].local.port == listeners[i].port);
+        (void)sockets[i].remote_address.to_host_string();
+    }
     return 0;
 }

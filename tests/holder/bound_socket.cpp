@@ -53,7 +53,10 @@ int open_bound_socket(const SocketSpec& spec) {
         0) {
         fail(socket_fd, "bind()", spec);
     }
-    if (spec.transport == Transport::tcp && listen(socket_fd, SOMAXCONN) != 0) {
+    // A TCP socket that connects, or is only bound, must not listen: it is there to occupy the
+    // port without serving it.
+    const bool listens = spec.transport == Transport::tcp && !spec.peer && !spec.no_listen;
+    if (listens && listen(socket_fd, SOMAXCONN) != 0) {
         fail(socket_fd, "listen()", spec);
     }
     if (spec.peer && connect(socket_fd, reinterpret_cast<const sockaddr*>(&*spec.peer),

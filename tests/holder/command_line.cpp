@@ -16,7 +16,7 @@ const char* const kUsage =
     "usage: port_holder [--comm NAME] [--workers N] [--ready-fd FD | --ready-file PATH]\n"
     "                   [--argv-padding TEXT]... [--heir PATH:MODE]...\n"
     "                   --socket PROTO/ADDR:PORT[,reuseport][,reuseaddr][,v6only=on|off]\n"
-    "                            [,connect=ADDR:PORT]...\n";
+    "                            [,connect=ADDR:PORT][,nolisten]...\n";
 
 namespace {
 

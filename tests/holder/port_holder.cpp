@@ -5,15 +5,19 @@
 //               [--argv-padding TEXT]... --socket SPEC [--socket SPEC]...
 //
 //   --socket PROTO/ADDR:PORT[,OPTION]...   repeatable; opened in the order given
-//       PROTO   tcp4, tcp6, udp4 or udp6. TCP sockets get SO_REUSEADDR and listen();
-//               UDP sockets are only bound (and connected with connect=).
+//       PROTO   tcp4, tcp6, udp4 or udp6. TCP sockets get SO_REUSEADDR and listen() (unless
+//               nolisten or connect=); UDP sockets are only bound (and connected with connect=).
 //       ADDR    IPv4 dotted quad, or an IPv6 address in brackets: [::], [::1],
 //               [::ffff:127.0.0.1] (the last needs v6only=off).
 //       OPTION  reuseport     set SO_REUSEPORT, to join a port another process holds
 //               reuseaddr     set SO_REUSEADDR on a UDP socket (TCP always has it): several
 //                             UDP sockets that all set it may bind the same address and port
-//               connect=ADDR:PORT   UDP only: connect() to that peer after bind; the peer's
-//                             datagrams then reach this socket ahead of an unconnected one
+//               connect=ADDR:PORT   connect() to that peer after bind. UDP: the peer's
+//                             datagrams then reach this socket ahead of an unconnected one.
+//                             TCP: no listen(); a connection whose local port is the bound one
+//                             (the peer must listen already)
+//               nolisten      TCP only: bind and nothing more, a port in use that nobody
+//                             listens on
 //               v6only=on     set IPV6_V6ONLY (v6 sockets only)
 //               v6only=off    clear IPV6_V6ONLY: a dual-stack socket
 //               Without v6only=..., the kernel default (net.ipv6.bindv6only) applies.

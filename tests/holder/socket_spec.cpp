@@ -110,16 +110,20 @@ void apply_option(SocketSpec& socket, std::string_view option, std::string_view 
         return;
     }
     if (option.starts_with("connect=")) {
-        if (socket.transport != Transport::udp) {
-            throw std::invalid_argument(
-                fmt::format("socket '{}': connect= applies to udp4 and udp6 sockets only", spec));
-        }
         sockaddr_storage peer{};
         peer.ss_family = socket.address.ss_family;
         const auto [address, port] =
             split_address_and_port(option.substr(sizeof "connect=" - 1), peer.ss_family, spec);
         fill_address(peer, address, parse_port(port, spec), spec);
         socket.peer = peer;
+        return;
+    }
+    if (option == "nolisten") {
+        if (socket.transport != Transport::tcp) {
+            throw std::invalid_argument(
+                fmt::format("socket '{}': nolisten applies to tcp4 and tcp6 sockets only", spec));
+        }
+        socket.no_listen = true;
         return;
     }
     if (option == "v6only=on" || option == "v6only=off") {
@@ -131,8 +135,8 @@ void apply_option(SocketSpec& socket, std::string_view option, std::string_view 
         return;
     }
     throw std::invalid_argument(
-        fmt::format("socket '{}': option '{}' is not reuseport, reuseaddr, v6only=on, v6only=off "
-                    "or connect=ADDR:PORT",
+        fmt::format("socket '{}': option '{}' is not reuseport, reuseaddr, v6only=on, v6only=off, "
+                    "connect=ADDR:PORT or nolisten",
                     spec, option));
 }
 

@@ -15,8 +15,8 @@ enum class Transport { tcp, udp };
 //   PROTO/ADDR:PORT[,OPTION]...
 // PROTO is tcp4, tcp6, udp4 or udp6; an IPv6 ADDR is written in brackets ([::], [::1],
 // [::ffff:127.0.0.1]); OPTION is `reuseport`, `reuseaddr`, `v6only=on` or `v6only=off` (v6
-// sockets only), or `connect=ADDR:PORT` (UDP only; ADDR of the socket's own family, IPv6 in
-// brackets).
+// sockets only), `connect=ADDR:PORT` (ADDR of the socket's own family, IPv6 in brackets), or
+// `nolisten` (TCP only).
 struct SocketSpec {
     Transport transport = Transport::tcp;
     sockaddr_storage address{};  // a sockaddr_in or sockaddr_in6, port included
@@ -26,9 +26,12 @@ struct SocketSpec {
     bool reuseport = false;
     // SO_REUSEADDR. TCP sockets always get it; for UDP it lets several sockets bind one port.
     bool reuseaddr = false;
-    // UDP only: after bind, connect() to this peer. The kernel then delivers the peer's datagrams
-    // to this socket ahead of an unconnected one bound to the same port.
+    // After bind, connect() to this peer. UDP: the kernel then delivers the peer's datagrams to
+    // this socket ahead of an unconnected one bound to the same port. TCP: instead of listening,
+    // a connection whose local port is the bound one.
     std::optional<sockaddr_storage> peer;
+    // TCP only: bound, neither listening nor connected.
+    bool no_listen = false;
     std::string text;  // as written, so that error messages quote the user's words
 
     int family() const { return address.ss_family; }

@@ -216,7 +216,7 @@ TEST(PortHolderArguments, BadArgumentsExitTwoWithAMessage) {
         {"--socket", "sctp/0.0.0.0:80"},
         {"--socket", "tcp6/::1:80"},
         {"--socket", "tcp4/0.0.0.0:80,v6only=on"},
-        {"--socket", "tcp4/127.0.0.1:80,connect=127.0.0.1:9"},
+        {"--socket", "udp4/127.0.0.1:53,nolisten"},
         {"--socket", "udp4/127.0.0.1:53,connect=[::1]:9"},
         {"--socket", "tcp4/0.0.0.0:80", "--workers", "many"},
         {"--socket", "tcp4/0.0.0.0:80", "--frobnicate"},

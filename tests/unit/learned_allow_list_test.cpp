@@ -18,7 +18,23 @@ namespace {
 
 using namespace test_support;
 
-const PortRange ephemeral{32768, 60999};
+EphemeralPorts linux_ephemeral(std::vector<PortRange> reserved = {}) {
+    EphemeralPorts ports;
+    ports.range = {32768, 60999};
+    ports.reserved = std::move(reserved);
+    ports.reserve_setting = "net.ipv4.ip_local_reserved_ports";
+    return ports;
+}
+
+const EphemeralPorts ephemeral = linux_ephemeral();
+
+// As the Windows inventory reports it: excluded port ranges are not read.
+EphemeralPorts windows_ephemeral_ports() {
+    EphemeralPorts ports;
+    ports.range = {49152, 65535};
+    ports.reserved_known = false;
+    return ports;
+}
 
 TEST(ExecutablePattern, Table) {
     const std::pair<std::string, std::string> cases[] = {
@@ -148,8 +164,50 @@ TEST(LearnedAllowList, EphemeralPortsAreNotRequired) {
         format_learned_allow_list(present_listeners(), ephemeral, on_linux), "l.ini");
     for (const auto& rule : file.rules) {
         SCOPED_TRACE(rule.label());
-        EXPECT_EQ(rule.required, !ephemeral.contains(rule.spec.ports.low));
+        EXPECT_EQ(rule.required, !ephemeral.range.contains(rule.spec.ports.low));
     }
+}
+
+// A service's port that the kernel hands out can be taken by an outgoing connection while the
+// service is down: the file says so before the `required = no`, and how to reserve the port.
+TEST(LearnedAllowList, PortsTheKernelHandsOutCarryAWarning) {
+    const auto text = format_learned_allow_list(present_listeners(), ephemeral, on_linux);
+    EXPECT_NE(text.find("# warning: 41234 is in the ephemeral port range 32768-60999 and not "
+                        "reserved: an outgoing connection can take it while its service is down, "
+                        "which then cannot bind it; for a service's port, reserve it "
+                        "(net.ipv4.ip_local_reserved_ports) and remove the next line\n"
+                        "required = no"),
+              std::string::npos)
+        << text;
+    // Outside the range, no warning.
+    EXPECT_EQ(text.find("# warning: 80 "), std::string::npos) << text;
+}
+
+// A reserved port inside the range is no one's by chance: learned as required, without warning.
+TEST(LearnedAllowList, ReservedPortInTheEphemeralRangeIsRequired) {
+    const auto text =
+        format_learned_allow_list(present_listeners(), linux_ephemeral({{41000, 41300}}), on_linux);
+    EXPECT_EQ(text.find("# warning: 41234"), std::string::npos) << text;
+    EXPECT_NE(text.find("# in the ephemeral port range 32768-60999 but reserved"),
+              std::string::npos)
+        << text;
+    const auto file = parse_allow_list(text, "l.ini");
+    for (const auto& rule : file.rules) {
+        if (rule.label() == "udp/41234") {
+            EXPECT_TRUE(rule.required);
+        }
+    }
+}
+
+// Where the reserved ports cannot be read, the warning does not claim the port is not reserved.
+TEST(LearnedAllowList, UnknownReservationsAreNotClaimed) {
+    auto unknown = linux_ephemeral();
+    unknown.reserved_known = false;
+    const auto text = format_learned_allow_list(present_listeners(), unknown, on_linux);
+    EXPECT_NE(text.find("# warning: 41234 is in the ephemeral port range 32768-60999: "),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("not reserved"), std::string::npos) << text;
 }
 
 TEST(LearnedAllowList, UnidentifiedListenersAreAllowedByTheirSocketOwner) {
@@ -273,8 +331,8 @@ std::map<std::string, std::vector<std::string>> allow_by_label(const AllowListFi
 }
 
 TEST(LearnedAllowList, WindowsHoldersAreLearnedByPathServiceOrSid) {
-    const PortRange windows_ephemeral{49152, 65535};
-    const auto text = format_learned_allow_list(windows_listeners(), windows_ephemeral, on_windows);
+    const auto text =
+        format_learned_allow_list(windows_listeners(), windows_ephemeral_ports(), on_windows);
     SCOPED_TRACE(text);
     const auto allow = allow_by_label(parse_allow_list(text, "learned.ini"));
     using Entries = std::vector<std::string>;
@@ -295,7 +353,7 @@ TEST(LearnedAllowList, WindowsHoldersAreLearnedByPathServiceOrSid) {
 TEST(LearnedAllowList, WindowsReadBackGivesOkAndCatchesTheRogue) {
     const auto listeners = windows_listeners();
     const auto file = parse_allow_list(
-        format_learned_allow_list(listeners, PortRange{49152, 65535}, on_windows), "l.ini");
+        format_learned_allow_list(listeners, windows_ephemeral_ports(), on_windows), "l.ini");
     const auto verdict = evaluate(file.rules, listeners, {}, on_windows);
     EXPECT_EQ(verdict.overall, State::ok);
     for (const auto& finding : verdict.findings) {
@@ -316,7 +374,7 @@ TEST(LearnedAllowList, SvchostWithoutKnownServicesIsLearnedByPath) {
     const std::vector<ObservedListener> listeners{observed(
         tcp("0.0.0.0", 5985),
         {windows_process("C:\\Windows\\system32\\svchost.exe", 300, "NT AUTHORITY\\SYSTEM")})};
-    const auto text = format_learned_allow_list(listeners, PortRange{49152, 65535}, on_windows);
+    const auto text = format_learned_allow_list(listeners, windows_ephemeral_ports(), on_windows);
     EXPECT_NE(text.find("allow = exe:C:\\Windows\\system32\\svchost.exe\n"), std::string::npos)
         << text;
 }

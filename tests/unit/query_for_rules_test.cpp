@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/rule.hpp"
+#include "fixtures.hpp"
 #include "inventory/query_for_rules.hpp"
 
 namespace port_owner {
@@ -107,6 +108,33 @@ TEST(QueryForRules, ExpectedPortsAreTheRequiredRulesWhateverTheScope) {
         query_for_rules({}, ListenerScope::every_listener, HolderSearch::every_holder);
     EXPECT_TRUE(none.expected_tcp_ports.empty());
     EXPECT_TRUE(none.expected_udp_ports.empty());
+}
+
+// What occupies a port is asked only for required TCP rules that nothing listens on.
+TEST(QueryForOccupants, OnlyRequiredTcpPortsWithoutListener) {
+    using test_support::observed;
+    using test_support::tcp;
+    auto rules = rules_of({"80", "tcp/127.0.0.1:8080", "8000-8009", "443", "udp/53", "9000"});
+    rules.back().required = false;
+    const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 80)),
+                                                  observed(tcp("10.0.0.1", 8080)),
+                                                  observed(tcp("10.0.0.1", 8005))};
+    const auto query = query_for_occupants(rules, listeners, HolderSearch::first_holder);
+    EXPECT_TRUE(query.want_tcp);
+    EXPECT_FALSE(query.want_udp);
+    EXPECT_TRUE(query.first_holder_only);
+    // 80 and 8000-8009 are served; 127.0.0.1:8080 is not (10.0.0.1 is another address); 53 is
+    // UDP; 9000 is not required.
+    EXPECT_EQ(query.tcp_ports, (std::vector<PortRange>{{443, 443}, {8080, 8080}}));
+}
+
+TEST(QueryForOccupants, NothingToAskWhenEveryRequiredPortIsServed) {
+    using test_support::observed;
+    using test_support::tcp;
+    const auto query = query_for_occupants(rules_of({"80"}), {observed(tcp("::", 80))},
+                                           HolderSearch::every_holder);
+    EXPECT_FALSE(query.want_tcp);
+    EXPECT_TRUE(query.tcp_ports.empty());
 }
 
 }  // namespace

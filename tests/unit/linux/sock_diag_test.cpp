@@ -344,6 +344,34 @@ void store(std::vector<std::uint8_t>& bytes, std::size_t offset, T value) {
     std::memcpy(bytes.data() + offset, &value, sizeof(value));
 }
 
+// The occupant form keeps what the listener form leaves out: the state and the other end. A
+// recorded IPv4 listener message turned into a connection 127.0.0.1:8081 -> 10.1.2.3:443.
+TEST(SockDiagReply, OccupantFormKeepsStateAndOtherEnd) {
+    auto reply = bytes_of(tcp4_one_range_reply_0);
+    const std::size_t message = NLMSG_HDRLEN;
+    reply[message + offsetof(inet_diag_msg, idiag_state)] = TCP_ESTABLISHED;
+    const std::uint16_t remote_port = htons(443);
+    store(reply, message + offsetof(inet_diag_msg, id) + offsetof(inet_diag_sockid, idiag_dport),
+          remote_port);
+    const std::uint8_t remote[4] = {10, 1, 2, 3};
+    std::memcpy(reply.data() + message + offsetof(inet_diag_msg, id) +
+                    offsetof(inet_diag_sockid, idiag_dst),
+                remote, sizeof(remote));
+    std::vector<DiagSocket> sockets;
+    const auto progress = parse_sock_diag_datagram(reply, Transport::tcp, 106, sockets);
+    EXPECT_FALSE(progress.malformed);
+    ASSERT_EQ(sockets.size(), 1u);
+    EXPECT_EQ(sockets[0].local.port, 9000);
+    EXPECT_EQ(sockets[0].local.address.to_string(), "0.0.0.0");
+    EXPECT_EQ(sockets[0].state, TCP_ESTABLISHED);
+    EXPECT_EQ(sockets[0].remote_port, 443);
+    EXPECT_EQ(sockets[0].remote_address.to_string(), "10.1.2.3");
+    // The listener form of the same bytes is the same local end.
+    const auto listeners = parse(reply, Transport::tcp, 106);
+    ASSERT_EQ(listeners.size(), 1u);
+    EXPECT_EQ(listeners[0].inode, sockets[0].local.inode);
+}
+
 TEST(SockDiagReply, ShortErrorAndAckMessages) {
     // NLMSG_ERROR without room for the error code.
     std::vector<std::uint8_t> short_error(NLMSG_HDRLEN, 0);
@@ -759,6 +787,31 @@ TEST(DumpRequest, HeaderAndRequest) {
                                        message.begin() + static_cast<long>(base + NLA_HDRLEN)));
             }
         }
+    }
+}
+
+// Occupants: every TCP state but LISTEN, plus the bound-only sockets' own bit (Linux 6.7).
+TEST(DumpRequest, OccupantRequestAsksForEveryStateButListen) {
+    for (const auto family : {Family::ipv4, Family::ipv6}) {
+        const auto message = build_occupant_dump_request(family, {{8080, 8080}}, 9);
+        const auto listener_form =
+            build_listener_dump_request(Transport::tcp, family, {{8080, 8080}}, 9);
+        ASSERT_EQ(message.size(), listener_form.size());
+        inet_diag_req_v2 request;
+        std::memcpy(&request, message.data() + NLMSG_HDRLEN, sizeof(request));
+        EXPECT_EQ(request.sdiag_protocol, IPPROTO_TCP);
+        EXPECT_EQ(request.idiag_states & (1u << TCP_LISTEN), 0u);
+        for (const unsigned state : std::initializer_list<unsigned>{
+                 TCP_ESTABLISHED, TCP_SYN_SENT, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT,
+                 TCP_FIN_WAIT2, tcp_bound_inactive}) {
+            EXPECT_NE(request.idiag_states & (1u << state), 0u) << state;
+        }
+        // Apart from the states, the same request as for listeners (the same port filter).
+        std::vector<std::uint8_t> states_cleared = message;
+        std::memcpy(states_cleared.data() + NLMSG_HDRLEN + offsetof(inet_diag_req_v2, idiag_states),
+                    listener_form.data() + NLMSG_HDRLEN + offsetof(inet_diag_req_v2, idiag_states),
+                    sizeof(std::uint32_t));
+        EXPECT_EQ(states_cleared, listener_form);
     }
 }
 

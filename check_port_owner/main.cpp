@@ -45,6 +45,16 @@ void stall_if_asked() {
     platform::stall_forever();
 }
 
+// PORT_OWNER_FAULT_CRASH: the check writes through a null pointer, as a bug would: it is killed
+// (Linux) or raises an access violation (Windows), and the supervisor must still answer.
+void crash_if_asked() {
+    if (std::getenv("PORT_OWNER_FAULT_CRASH") == nullptr) {
+        return;
+    }
+    volatile int* const nowhere = nullptr;
+    *nowhere = 1;
+}
+
 // PORT_OWNER_FAULT_EXIT_CODE=N: the check prints its report but exits with N.
 int exit_code_as_asked(int exit_code) {
     const char* asked = std::getenv("PORT_OWNER_FAULT_EXIT_CODE");
@@ -59,6 +69,7 @@ platform::InheritedSignals inherited_signals() {
 }
 #else
 void stall_if_asked() {}
+void crash_if_asked() {}
 int exit_code_as_asked(int exit_code) {
     return exit_code;
 }
@@ -87,6 +98,7 @@ int check(const CommandLine& command_line) {
     }
 
     stall_if_asked();
+    crash_if_asked();
     // Counting unlisted listeners (and showing them with -v) needs every listener, not only the
     // rules' ports.
     const auto scope = command_line.verbosity > 0 || configuration.unlisted.has_thresholds()

@@ -3,6 +3,7 @@
 // matches the state word of line 1, or the answer is UNKNOWN naming what went wrong. Faults no
 // real run can be made to show are injected with check_port_owner_fault_injection:
 //   PORT_OWNER_FAULT_EXIT_CODE=N   the check prints its report but exits with N
+//   PORT_OWNER_FAULT_CRASH=1       the check writes through a null pointer
 //   PORT_OWNER_FAULT_KEEP_SIGNALS=1   the start-up leaves inherited signal dispositions alone, so
 //                                  an ignored SIGCHLD makes the kernel discard the check's status
 
@@ -57,6 +58,14 @@ TEST_F(Supervisor, ExitCodeOutsideThePluginRangeIsUnknown) {
     const ProgramRun run = run_faulty({.environment = {{"PORT_OWNER_FAULT_EXIT_CODE", "4"}}});
     EXPECT_TRUE(has_verdict(run, kUnknown));
     EXPECT_TRUE(first_line_contains(run, "exit code 4"));
+}
+
+// A bug that crashes the check (PORT_OWNER_FAULT_CRASH writes through a null pointer) ends as one
+// UNKNOWN line from the supervisor, whatever the crash printed on its way out.
+TEST_F(Supervisor, CrashedCheckIsOneUnknownLine) {
+    const ProgramRun run = run_faulty({.environment = {{"PORT_OWNER_FAULT_CRASH", "1"}}});
+    EXPECT_TRUE(has_verdict(run, kUnknown));
+    EXPECT_TRUE(first_line_contains(run, "internal error"));
 }
 
 TEST_F(Supervisor, LostExitStatusIsUnknownNeverOk) {

@@ -58,6 +58,13 @@ void explain_kernel_listener(ObservedListener& listener,
             "the Windows kernel (System, pid 4) holds it: HTTP.sys, serving IIS, WinRM or an "
             "HttpListener application, or another kernel driver; which one could not be learned "
             "(netsh http show servicestate gave no answer this check understands)";
+        // Anyone may register a URL under HTTP.sys's default reservations
+        // (http://+:80/Temporary_Listen_Addresses/): unexplained, System proves nothing, not
+        // even to a user:S-1-5-18 entry.
+        mark_incomplete(listener,
+                        fmt::format("what the Windows kernel (System, pid 4) serves on port {} "
+                                    "could not be learned from netsh",
+                                    port));
         return;
     }
     const auto serving = queues_serving_port(*queues, port);

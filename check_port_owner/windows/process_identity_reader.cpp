@@ -55,6 +55,21 @@ std::string describe_open_failure(std::uint32_t pid, const ProcessDirectory& dir
     return fmt::format("pid {} ({}) cannot be opened: Windows error {}", pid, name, error);
 }
 
+// Whether the process started after `moment` (FILETIME). Unknown start times count as not after:
+// the check is an extra guard, and the socket tables name the owner either way.
+bool started_after(HANDLE process, std::uint64_t moment) {
+    FILETIME created{};
+    FILETIME exited{};
+    FILETIME kernel{};
+    FILETIME user{};
+    if (!::GetProcessTimes(process, &created, &exited, &kernel, &user)) {
+        return false;
+    }
+    const auto started =
+        (static_cast<std::uint64_t>(created.dwHighDateTime) << 32) | created.dwLowDateTime;
+    return started > moment;
+}
+
 }  // namespace
 
 std::string ProcessIdentityReader::account_name(const std::string& sid_text, void* sid) {
@@ -75,7 +90,7 @@ std::string ProcessIdentityReader::account_name(const std::string& sid_text, voi
     return result;
 }
 
-HolderReading ProcessIdentityReader::read(std::uint32_t pid) {
+HolderReading ProcessIdentityReader::read(std::uint32_t pid, std::uint64_t owner_since) {
     if (pid == 0) {
         return {std::nullopt, "Windows reported no owning process (pid 0)"};
     }
@@ -85,6 +100,14 @@ HolderReading ProcessIdentityReader::read(std::uint32_t pid) {
     const UniqueHandle process(::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid));
     if (!process.valid()) {
         return {std::nullopt, describe_open_failure(pid, directory_, ::GetLastError())};
+    }
+    if (owner_since != 0 && started_after(process.get(), owner_since)) {
+        const auto* entry = directory_.find(pid);
+        return {std::nullopt,
+                fmt::format("the process that created the socket has exited; its pid {} now "
+                            "belongs to {}, which started later",
+                            pid,
+                            entry == nullptr ? std::string("another process") : entry->image_name)};
     }
     ProcessIdentity identity;
     identity.pid = static_cast<int>(pid);

@@ -27,8 +27,10 @@ class ProcessIdentityReader {
     explicit ProcessIdentityReader(const ProcessDirectory& directory) : directory_(directory) {}
 
     // Image path (QueryFullProcessImageNameW), user and SID from the process token, parent pid,
-    // image name and hosted services from the directory.
-    HolderReading read(std::uint32_t pid);
+    // image name and hosted services from the directory. `owner_since`: when the socket was
+    // created (FILETIME, 0 when unknown); a process with this pid that started later is not its
+    // owner (the owner exited and the pid was reused), and is never named.
+    HolderReading read(std::uint32_t pid, std::uint64_t owner_since = 0);
 
   private:
     // DOMAIN\name for a SID string, looked up once per check.

@@ -80,6 +80,7 @@ void add_rows(const std::vector<unsigned char>& buffer, Transport transport, Add
         listener.socket.address = address_of(row);
         listener.socket.port = port_from_row(row.dwLocalPort);
         listener.owner_pid = row.dwOwningPid;
+        listener.created = static_cast<std::uint64_t>(row.liCreateTimestamp.QuadPart);
         if (wanted(listener.socket.port, ports)) {
             out.push_back(std::move(listener));
         }
@@ -91,23 +92,24 @@ const auto ipv6_of_row = [](const auto& row) { return ipv6_from_row(row.ucLocalA
 
 void add_tcp(int family, const std::vector<PortRange>& ports, std::vector<OwnedListener>& out) {
     const auto table = read_table("GetExtendedTcpTable", [&](void* buffer, ULONG* size) {
-        return ::GetExtendedTcpTable(buffer, size, FALSE, family, TCP_TABLE_OWNER_PID_LISTENER, 0);
+        return ::GetExtendedTcpTable(buffer, size, FALSE, family, TCP_TABLE_OWNER_MODULE_LISTENER,
+                                     0);
     });
     if (family == AF_INET) {
-        add_rows<MIB_TCPTABLE_OWNER_PID>(table, Transport::tcp, ipv4_of_row, ports, out);
+        add_rows<MIB_TCPTABLE_OWNER_MODULE>(table, Transport::tcp, ipv4_of_row, ports, out);
     } else {
-        add_rows<MIB_TCP6TABLE_OWNER_PID>(table, Transport::tcp, ipv6_of_row, ports, out);
+        add_rows<MIB_TCP6TABLE_OWNER_MODULE>(table, Transport::tcp, ipv6_of_row, ports, out);
     }
 }
 
 void add_udp(int family, const std::vector<PortRange>& ports, std::vector<OwnedListener>& out) {
     const auto table = read_table("GetExtendedUdpTable", [&](void* buffer, ULONG* size) {
-        return ::GetExtendedUdpTable(buffer, size, FALSE, family, UDP_TABLE_OWNER_PID, 0);
+        return ::GetExtendedUdpTable(buffer, size, FALSE, family, UDP_TABLE_OWNER_MODULE, 0);
     });
     if (family == AF_INET) {
-        add_rows<MIB_UDPTABLE_OWNER_PID>(table, Transport::udp, ipv4_of_row, ports, out);
+        add_rows<MIB_UDPTABLE_OWNER_MODULE>(table, Transport::udp, ipv4_of_row, ports, out);
     } else {
-        add_rows<MIB_UDP6TABLE_OWNER_PID>(table, Transport::udp, ipv6_of_row, ports, out);
+        add_rows<MIB_UDP6TABLE_OWNER_MODULE>(table, Transport::udp, ipv6_of_row, ports, out);
     }
 }
 

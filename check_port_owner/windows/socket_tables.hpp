@@ -14,11 +14,16 @@ namespace port_owner::windows_os {
 struct OwnedListener {
     Listener socket;
     std::uint32_t owner_pid = 0;
+    // When the socket was created (FILETIME: 100 ns since 1601), 0 when Windows did not say.
+    // A process with the owner's pid that started later is not the owner: the pid was reused.
+    std::uint64_t created = 0;
 };
 
-// Listeners from the IP Helper tables: GetExtendedTcpTable (TCP_TABLE_OWNER_PID_LISTENER) and
-// GetExtendedUdpTable (UDP_TABLE_OWNER_PID), IPv4 and IPv6, kept when their port is in `ports`
-// (every port when empty). Throws InventoryError when a table cannot be read.
+// Listeners from the IP Helper tables: GetExtendedTcpTable (TCP_TABLE_OWNER_MODULE_LISTENER) and
+// GetExtendedUdpTable (UDP_TABLE_OWNER_MODULE), IPv4 and IPv6, with the owner pid and the
+// socket's creation time (the module itself is never asked for: GetOwnerModuleFromTcpEntry), kept
+// when their port is in `ports` (every port when empty). Throws InventoryError when a table cannot
+// be read.
 std::vector<OwnedListener> list_listeners(Transport transport, const std::vector<PortRange>& ports);
 
 }  // namespace port_owner::windows_os

@@ -8,6 +8,7 @@
 
 #include <windows.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <exception>
@@ -35,7 +36,12 @@ struct Supervision {
     std::condition_variable finished_changed;
     bool active = false;
     bool finished = false;
-    bool answered = false;  // a final answer was written: nothing else may be
+    // A final answer was claimed: nothing else may be written. Atomic, because a crash handler
+    // may find the mutex held and must still not answer twice.
+    std::atomic<bool> answered = false;
+    // The exit code that goes with the answer written, for a crash after it (a destructor at
+    // exit): the process must still end with the code that matches what was printed.
+    std::atomic<int> answered_exit_code = 3;
     std::string output;
 };
 
@@ -48,16 +54,14 @@ Supervision& supervision() {
 // allocates (it may run on a crash or out of memory) and never returns.
 [[noreturn]] void answer_and_end(std::string_view line) {
     auto& state = supervision();
-    // try_lock: the crashing thread may hold the mutex; the answer matters more than the race.
-    const bool locked = state.mutex.try_lock();
-    if (!state.answered) {
-        state.answered = true;
+    // No lock: the crashing thread may hold the mutex; claiming the answer is enough.
+    int code = exit_code(State::unknown);
+    if (!state.answered.exchange(true)) {
         windows_os::write_to_standard_output(line);
+    } else {
+        code = state.answered_exit_code.load();
     }
-    if (locked) {
-        state.mutex.unlock();
-    }
-    ::TerminateProcess(::GetCurrentProcess(), static_cast<UINT>(exit_code(State::unknown)));
+    ::TerminateProcess(::GetCurrentProcess(), static_cast<UINT>(code));
     std::abort();  // not reached: TerminateProcess does not return for the current process
 }
 
@@ -146,17 +150,16 @@ int run_supervised(unsigned timeout_seconds, ExpectedOutput expected,
         }
         state.finished_changed.notify_all();
         watchdog.join();
-        std::lock_guard lock(state.mutex);
-        if (state.answered) {
+        if (state.answered.exchange(true)) {
             return exit_code(State::unknown);  // the watchdog answered; it also ends the process
         }
-        state.answered = true;
         if (!code) {
             return answer_unknown("internal error in the check");
         }
         if (const auto disagreement = answer_disagreement(output, *code, expected)) {
             return answer_unknown(fmt::format("internal error: the check {}", *disagreement));
         }
+        state.answered_exit_code = *code;
         return windows_os::write_to_standard_output(output) ? *code : exit_code(State::unknown);
     } catch (...) {
         windows_os::write_to_standard_output(

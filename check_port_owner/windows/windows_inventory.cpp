@@ -44,9 +44,19 @@ class NetshSession {
     std::optional<std::chrono::steady_clock::time_point> deadline_;
 };
 
-bool held_by_kernel_over_tcp(const ObservedListener& listener) {
-    return listener.socket.transport == Transport::tcp && listener.holders.size() == 1 &&
+bool held_by_kernel(const ObservedListener& listener) {
+    return listener.holders.size() == 1 &&
            listener.holders.front().pid == static_cast<int>(system_pid);
+}
+
+// HTTP.sys also serves HTTP/3 (QUIC) on UDP, and netsh's request queues do not say which UDP
+// port is whose: the kernel's UDP listeners are never taken as explained.
+void leave_kernel_udp_unexplained(ObservedListener& listener) {
+    listener.holders_complete = false;
+    listener.attribution_problem = fmt::format(
+        "the Windows kernel (System, pid 4) holds udp/{}: what it serves there (HTTP/3 for "
+        "HTTP.sys, or another driver) is not looked up",
+        listener.socket.port);
 }
 
 // The ranges Windows reserves that hold a required port nobody listens on, from both address
@@ -88,7 +98,7 @@ Observation WindowsInventory::observe(const InventoryQuery& query) {
     for (auto& listener : owned) {
         ObservedListener observed;
         observed.socket = std::move(listener.socket);
-        auto holder = reader.read(listener.owner_pid);
+        auto holder = reader.read(listener.owner_pid, listener.created);
         if (holder.identity) {
             observed.holders.push_back(std::move(*holder.identity));
         } else {
@@ -102,7 +112,11 @@ Observation WindowsInventory::observe(const InventoryQuery& query) {
     // once, and only when the kernel holds a TCP listener.
     std::optional<std::optional<std::vector<HttpRequestQueue>>> queues;
     for (auto& observed : observation.listeners) {
-        if (!held_by_kernel_over_tcp(observed)) {
+        if (!held_by_kernel(observed)) {
+            continue;
+        }
+        if (observed.socket.transport == Transport::udp) {
+            leave_kernel_udp_unexplained(observed);
             continue;
         }
         if (!queues) {

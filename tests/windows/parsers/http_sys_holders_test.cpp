@@ -177,8 +177,11 @@ TEST(HttpSysHolders, NoAnswerFromNetshExplainsNothing) {
     EXPECT_NE(listener.holders[0].executable_problem.find("could not be learned"),
               std::string::npos);
     EXPECT_TRUE(processes.asked.empty());
-    // The rule that would allow HTTP.sys cannot be satisfied by a guess.
+    // The rule that would allow HTTP.sys cannot be satisfied by a guess, nor can the account
+    // System runs as: behind HTTP.sys may be any program that registered a URL.
     EXPECT_NE(judge("80=service:HTTP", listener).findings[0].outcome, Outcome::ok);
+    EXPECT_FALSE(listener.holders_complete);
+    EXPECT_EQ(judge("80=user:S-1-5-18", listener).findings[0].outcome, Outcome::unattributed);
 }
 
 }  // namespace

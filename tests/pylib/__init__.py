@@ -3,6 +3,7 @@
 
 - netns: a private network namespace for the test process and its children, and others beside
   it (a second machine) joined by veth.
+- mountns: a private mount namespace where the test's directories stand in for system paths.
 - processes: daemons started in their own session and stopped by pid, port holders, waiting.
 - plugin: running check_port_owner (also as another user), its output and perfdata, the file
   capabilities the packages grant it.

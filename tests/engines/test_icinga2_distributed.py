@@ -16,8 +16,10 @@ instances (Debian's icinga2-bin), each in its own network namespace, joined by a
   none, so a result can only come from the agent. Both run as the nagios user.
 - At the master (REST API, notification log): every assertion of EngineScenarioTests (OK,
   CRITICAL with the culprit, perfdata, exactly one notification), the perfdata parsed by the
-  master's Icinga 2, the results' check_source; then the agent is stopped and started again and
-  fresh results from it still arrive.
+  master's Icinga 2, the results' check_source; a third service with 150 rules, whose output the
+  plugin cuts at 8 KiB, arrives whole (text and perfdata as the plugin run directly on the
+  agent's machine prints them); then the agent is stopped and started again and fresh results
+  from it still arrive.
 """
 import json
 import os
@@ -27,8 +29,8 @@ import time
 import pytest
 
 from engine_scenario import (CRITICAL_PORT, CRITICAL_SERVICE, HOST_NAME, OK_PORT, OK_SERVICE,
-                             PERFDATA_LABELS, RULES, SERVICES, EngineScenarioTests, Scenario,
-                             wait_for_engine_run)
+                             PERFDATA_LABELS, RESULT_TIMEOUT_S, RULES, SERVICES,
+                             EngineScenarioTests, Scenario, wait_for_engine_run)
 from pylib import SOURCE_DIR
 from pylib import plugin as check_port_owner
 from pylib.engines import ENGINE_USER, NotificationLog, engine_user, session_processes
@@ -44,6 +46,8 @@ PACKAGED_COMMAND = os.path.join(ICINGA_EXAMPLES, "check_port_owner.conf")
 MASTER, AGENT = "master.example.com", "db01.example.com"
 MASTER_ADDRESS, AGENT_ADDRESS = "192.0.2.10", "192.0.2.20"
 TICKET_SALT = "check-port-owner-test-salt-not-secret"
+# A service with a rule per port of a holder of many: more than the plugin's 8 KiB of output.
+LONG_SERVICE, MANY_PORTS = "ports2000-2149-nginx", range(2000, 2150)
 
 API_TIMEOUT_S = 30.0
 # After a restart: the master reconnects to the agent (every 10 s), and a check sent just before
@@ -88,6 +92,8 @@ def scenario(agent_plugin_dir, agent_namespace, debian_python, module_workdir):
                 shutil.copyfile(os.path.realpath(debian_python), exe)
                 os.chmod(exe, 0o755)
                 holders[name] = PortHolder(exe, [port], address="0.0.0.0")
+            holders["nginx-many"] = PortHolder(os.path.join(bin_dir, "nginx"), MANY_PORTS,
+                                               address="0.0.0.0")
         yield Scenario(os.path.join(agent_plugin_dir, "check_port_owner"), holders,
                        NotificationLog(bin_dir, debian_python))
     finally:
@@ -120,6 +126,11 @@ template Service "e2e-port-owner-service" {{
   enable_notifications = true
 }}
 {services}
+apply Service {json.dumps(LONG_SERVICE)} {{
+  import "e2e-port-owner-service"
+  vars.port_owner_port = {json.dumps([f"{port}=nginx" for port in MANY_PORTS])}
+  assign where host.name == {json.dumps(HOST_NAME)}
+}}
 object NotificationCommand "e2e-notify" {{
   command = [ {json.dumps(notify)}, "$notification.type$", "$host.name$", "$service.name$",
               "$service.state$", "$service.output$" ]
@@ -212,6 +223,18 @@ def engine_run(master, agent, scenario):
     return run
 
 
+@pytest.fixture(scope="module")
+def long_run(engine_run, master, agent_namespace, scenario):
+    """The long service's result at the master, and the plugin run directly on the agent's
+    machine as nagios with the same arguments."""
+    results = wait_for_results(master, [LONG_SERVICE], RESULT_TIMEOUT_S)
+    assert results, f"no result for {LONG_SERVICE}\n{master.diagnostics()}"
+    result = results[LONG_SERVICE]
+    with agent_namespace.entered():
+        direct = check_port_owner.run(scenario.plugin, result.command[1:], user=ENGINE_USER)
+    return result, direct
+
+
 def check_sources(master):
     """{service: (check_source, execution_end)} of the scenario's services at the master."""
     services = master.api.objects("services", ("name", "last_check_result"))
@@ -250,6 +273,18 @@ class TestIcinga2Distributed(EngineScenarioTests):
         assert parsed is not None, f"parse_performance_data fails on {items!r}: {output!r}"
         assert [p["label"] for p in parsed] == PERFDATA_LABELS
         assert all(p["min"] == 0 and p["warn"] is None and p["crit"] is None for p in parsed)
+
+    def test_long_output_and_perfdata_arrive_whole(self, long_run):
+        """The plugin cut its output at 8 KiB; the agent and the master keep all of it."""
+        result, direct = long_run
+        assert result.state == direct.code == 0
+        assert 4096 < len(direct.stdout.encode()) <= 8192
+        assert "more lines cut (output limited to 8 KiB)" in direct.long_lines[-1]
+        assert result.first_line == direct.first_line.partition(" | ")[0]
+        assert [line for line in result.long_lines if line] == direct.long_lines
+        untimed = [item for item in result.perfdata_items if not item.startswith("time=")]
+        assert untimed == [item for item in direct.first_line.partition(" | ")[2].split()
+                           if not item.startswith("time=")]
 
     def test_one_notification_before_the_restart(self, engine_run):
         critical = [r for r in engine_run.notification_records

@@ -102,9 +102,10 @@ def scenario(agent_plugin_dir, agent_namespace, debian_python, module_workdir):
 
 
 def master_objects(notify):
-    """zones.d/master beside example-agent.conf: the scenario's host, checked by the agent, its
-    two services applied as example-agent.conf applies its own (the agent named by a host
-    variable) and a notification to the file for each."""
+    """zones.d/master beside example-agent.conf: the scenario's host, its services checked by
+    the agent and applied as example-agent.conf applies its own (the agent named by a host
+    variable): the scenario's two, notified to the file, and the long one. (example-agent.conf's
+    own service runs too, on its allow-list file, which is not there: not asserted.)"""
     services = "".join(f"""apply Service {json.dumps(name)} {{
   import "e2e-port-owner-service"
   vars.port_owner_port = [ {json.dumps(RULES[name])} ]

@@ -18,7 +18,8 @@ fi
 packages=(cmake g++ make pkg-config libboost-program-options-dev libfmt-dev libre2-dev
           libgtest-dev clang-format iproute2 util-linux libcap2-bin python3 python3-pytest flake8 perl
           libmonitoring-plugin-perl python3-nagiosplugin
-          nagios4-core icinga2-bin icinga2-common locales net-tools lsof
+          nagios4-core icinga2-bin icinga2-common nagios-nrpe-server nagios-nrpe-plugin
+          locales net-tools lsof
           lintian rpm dpkg-dev man-db clang libclang-rt-14-dev
           # The Windows build (packaging/windows/README.md), its wine chroot, and its packages:
           # wixl (from msitools) makes the MSI, msiinfo reads it back.

@@ -34,6 +34,8 @@ SERVICE = "port80-nginx"
 INSTALLED_FILES = [PLUGIN, CHECK_COMMAND, NAGIOS_COMMANDS, ALLOW_LIST, MAN_PAGE,
                    f"{DOC}/copyright", f"{DOC}/changelog.Debian.gz",
                    f"{DOC}/examples/icinga2/example-agent.conf",
+                   f"{DOC}/examples/icinga2/example-master-node.conf",
+                   f"{DOC}/examples/icinga2/example-agent-node.conf",
                    f"{DOC}/examples/nrpe/check_port_owner.cfg"]
 
 

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A MariaDB server (Debian's mariadb-server) in a temporary directory, nothing from /etc/mysql:
 its data directory made by mariadb-install-db, the server on 127.0.0.1, and SQL run through its
-socket as root. The database of Icinga 2's IDO lives here."""
+socket as root. The database of Icinga 2's IDO lives here. Run under eatmydata (no fsync): the
+data is thrown away with the test."""
 import os
 import pwd
 import subprocess
@@ -13,6 +14,7 @@ MARIADB_USER = "mysql"  # the user Debian's package runs the server as
 INSTALL_DB = "/usr/bin/mariadb-install-db"
 SERVER = "/usr/sbin/mariadbd"
 CLIENT = "/usr/bin/mariadb"
+EATMYDATA = "/usr/bin/eatmydata"
 PORT = 3306
 
 
@@ -25,11 +27,16 @@ class MariaDB:
         self.process = None
 
     def _server_options(self):
-        # --no-defaults: nothing from /etc/mysql. Small buffers, no binary log: a test database.
+        # --no-defaults: nothing from /etc/mysql. Small buffers, no binary log, no fsync: a test
+        # database that dies with the test. The fsyncs go through eatmydata (synchronous I/O, so
+        # that they are calls it can catch): the IDO schema's 200 DDL statements then take a
+        # second instead of 13 s on this disk.
         return ["--no-defaults", f"--datadir={self.datadir}", f"--socket={self.socket}",
                 f"--user={MARIADB_USER}", "--bind-address=127.0.0.1", f"--port={PORT}",
                 f"--pid-file={os.path.join(self.home, 'mysqld.pid')}",
                 "--innodb-buffer-pool-size=32M", "--innodb-log-file-size=8M",
+                "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0",
+                "--innodb-use-native-aio=0",
                 "--skip-log-bin", "--skip-name-resolve"]
 
     def start(self, processes):
@@ -38,14 +45,15 @@ class MariaDB:
         os.makedirs(self.home, exist_ok=True)
         os.chown(self.home, user.pw_uid, user.pw_gid)
         os.chmod(self.home, 0o755)
-        run = subprocess.run([INSTALL_DB, "--no-defaults", f"--datadir={self.datadir}",
+        run = subprocess.run([EATMYDATA, INSTALL_DB, "--no-defaults", f"--datadir={self.datadir}",
                               f"--user={MARIADB_USER}", "--skip-test-db",
                               "--auth-root-authentication-method=socket"],
                              capture_output=True, text=True, timeout=120)
         if run.returncode != 0:
             raise RuntimeError(f"mariadb-install-db failed: {run.stdout}{run.stderr}")
         with open(self.log, "wb") as out:
-            self.process = processes.start("mariadbd", [SERVER] + self._server_options(),
+            self.process = processes.start("mariadbd",
+                                           [EATMYDATA, SERVER] + self._server_options(),
                                            stdin=subprocess.DEVNULL, stdout=out,
                                            stderr=subprocess.STDOUT)
 

@@ -31,8 +31,8 @@ SCREENSHOT = "icingaweb2-service.png"
 
 @pytest.fixture(scope="module")
 def stack(plugin, debian_python, module_netns, module_workdir, module_processes):
-    require_programs(["/usr/sbin/apache2", "/usr/sbin/mariadbd", "/usr/bin/carbon-cache",
-                      "/usr/bin/chromium", "/usr/sbin/icinga2"],
+    require_programs(["/usr/sbin/apache2", "/usr/sbin/mariadbd", "/usr/bin/eatmydata",
+                      "/usr/bin/carbon-cache", "/usr/bin/chromium", "/usr/sbin/icinga2"],
                      "icinga2-bin, and those of tests/webview/install.sh")
     holders = {}
     try:

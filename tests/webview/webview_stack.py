@@ -53,7 +53,7 @@ def service_url(service):
     return f"{ICINGAWEB_URL}/monitoring/service/show?host={HOST_NAME}&service={service}"
 
 
-def icinga2_config(plugin_dir):
+def icinga2_config(plugin_dir, check_command_conf):
     services = "".join(f"""object Service {json.dumps(name)} {{
   host_name = {json.dumps(HOST_NAME)}
   check_command = {json.dumps(CHECK_COMMAND)}
@@ -65,7 +65,7 @@ def icinga2_config(plugin_dir):
 """ for name, port in ((OK_SERVICE, OK_PORT), (CRITICAL_SERVICE, CRITICAL_PORT)))
     return f"""object CheckerComponent "checker" {{ }}
 const PluginContribDir = {json.dumps(plugin_dir)}
-include {json.dumps(CHECK_COMMAND_CONF)}
+include {json.dumps(check_command_conf)}
 
 object IdoMysqlConnection "ido-mysql" {{
   host = {json.dumps(IDO["host"])}
@@ -141,7 +141,11 @@ def start_stack(plugin, python, workdir, processes, holders, timeout_s):
         raise RuntimeError("MariaDB did not start\n" + stack.diagnostics())
     mariadb.create_database(IDO["dbname"], IDO["username"], IDO["password"], schema=IDO_SCHEMA)
 
-    icinga2.write_config(icinga2_config(bin_dir))
+    # A copy the engine user can read wherever the source tree is (a checkout under /root).
+    check_command_conf = os.path.join(bin_dir, os.path.basename(CHECK_COMMAND_CONF))
+    shutil.copyfile(CHECK_COMMAND_CONF, check_command_conf)
+    os.chmod(check_command_conf, 0o644)
+    icinga2.write_config(icinga2_config(bin_dir, check_command_conf))
     validate = icinga2.validate()
     if validate.returncode != 0:
         raise RuntimeError("icinga2 daemon -C rejects the configuration:\n" + validate.stdout +

@@ -1,15 +1,19 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Icinga Web 2's configuration (Debian's icingaweb2 2.11) written by the test instead of the
-web wizard, in a directory of its own (ICINGAWEB_CONFIGDIR, set by the web server): the
-monitoring module reading Icinga 2's IDO on MariaDB, the graphite module drawing from
-graphite-web with the port_owner graph template the project ships, and one administrator whom the
-web server authenticates (the `external` backend)."""
+web wizard, in a directory of its own (ICINGAWEB_CONFIGDIR, set by the web server): its own
+database (user preferences, which 2.11 keeps only there), the monitoring module reading Icinga
+2's IDO on MariaDB, the graphite module drawing from graphite-web with the port_owner graph
+template the project ships, and one administrator whom the web server authenticates (the
+`external` backend)."""
 import os
 import pwd
 import shutil
 
 MODULES = "/usr/share/icingaweb2/modules"
 IDO_RESOURCE = "icinga_ido"
+WEB_RESOURCE = "icingaweb_db"
+SCHEMA = "/usr/share/icingaweb2/schema/mysql.schema.sql"
+LOG = "icingaweb2.log"  # in the configuration directory, warnings and errors only
 
 
 def _write(path, text, owner):
@@ -20,21 +24,36 @@ def _write(path, text, owner):
     os.chmod(path, 0o640)
 
 
-def write_icingaweb2_config(config_dir, web_user, administrator, ido, graphite_url,
+def _db_resource(name, db):
+    return f"""[{name}]
+type = "db"
+db = "mysql"
+host = "{db['host']}"
+port = "{db['port']}"
+dbname = "{db['dbname']}"
+username = "{db['username']}"
+password = "{db['password']}"
+charset = "utf8"
+"""
+
+
+def write_icingaweb2_config(config_dir, web_user, administrator, web_db, ido, graphite_url,
                             graph_templates):
-    """config_dir: created, owned by web_user. ido: dict(host, port, dbname, username,
-    password). graph_templates: .ini files copied to the graphite module's templates."""
+    """config_dir: created, owned by web_user. web_db (with SCHEMA loaded) and ido: dict(host,
+    port, dbname, username, password). graph_templates: .ini files copied to the graphite
+    module's templates."""
     owner = pwd.getpwnam(web_user)
     files = {
         "config.ini": f"""[global]
 show_stacktraces = "1"
-config_backend = "ini"
+config_backend = "db"
+config_resource = "{WEB_RESOURCE}"
 module_path = "{MODULES}"
 
 [logging]
 log = "file"
 level = "WARNING"
-file = "{config_dir}/icingaweb2.log"
+file = "{config_dir}/{LOG}"
 """,
         # The web server authenticates (REMOTE_USER); Icinga Web 2 trusts it.
         "authentication.ini": """[web-server]
@@ -44,16 +63,8 @@ backend = "external"
 users = "{administrator}"
 permissions = "*"
 """,
-        "resources.ini": f"""[{IDO_RESOURCE}]
-type = "db"
-db = "mysql"
-host = "{ido['host']}"
-port = "{ido['port']}"
-dbname = "{ido['dbname']}"
-username = "{ido['username']}"
-password = "{ido['password']}"
-charset = "utf8"
-""",
+        "resources.ini": (_db_resource(WEB_RESOURCE, web_db) + "\n"
+                          + _db_resource(IDO_RESOURCE, ido)),
         "modules/monitoring/backends.ini": f"""[icinga2]
 type = "ido"
 resource = "{IDO_RESOURCE}"

@@ -147,6 +147,12 @@ def test_no_html_from_the_hostile_name(pages):
     assert "<script>x()" not in dom
 
 
+def test_nothing_logged_a_problem(pages, stack):
+    """Serving the pages, Icinga Web 2 and Apache logged no warning or error: the configuration
+    the test wrote is complete."""
+    assert stack.logged_problems() == []
+
+
 @pytest.mark.parametrize("service, unexpected", [(OK_SERVICE, 0), (CRITICAL_SERVICE, 1)])
 def test_the_page_shows_the_perfdata(pages, results, service, unexpected):
     table = perfdata_table(pages[service][1])

@@ -21,7 +21,7 @@ import shutil
 
 from apache_service import REMOTE_USER, WEB_USER, Apache
 from graphite_service import CARBON_PORT, WEB_PORT as GRAPHITE_PORT, Graphite
-from icingaweb2_config import write_icingaweb2_config
+from icingaweb2_config import LOG as WEB_LOG, SCHEMA as WEB_SCHEMA, write_icingaweb2_config
 from mariadb_service import PORT as MARIADB_PORT, MariaDB
 from pylib import plugin as check_port_owner
 from pylib.icinga2 import Icinga2
@@ -38,6 +38,8 @@ CHECK_COMMAND = "port_owner"  # the shipped CheckCommand; the graph templates ke
 IDO = {"host": "127.0.0.1", "port": MARIADB_PORT, "dbname": "icinga",
        "username": "icinga", "password": "ido-password-not-secret"}
 IDO_SCHEMA = "/usr/share/icinga2-ido-mysql/schema/mysql.sql"
+WEB_DB = {"host": "127.0.0.1", "port": MARIADB_PORT, "dbname": "icingaweb2",
+          "username": "icingaweb2", "password": "web-password-not-secret"}
 ICINGAWEB_URL = "http://127.0.0.1/icingaweb2"
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CHECK_COMMAND_CONF = os.path.join(SOURCE_DIR, "plugins/icinga2/check_port_owner.conf")
@@ -98,6 +100,16 @@ class Stack:
     apache: Apache
     icingaweb_config_dir: str
 
+    def logged_problems(self):
+        """What Icinga Web 2 (warnings and errors) and Apache (above notice, PHP's errors
+        included) logged: [line, ...]."""
+        lines = []
+        for path in (os.path.join(self.icingaweb_config_dir, WEB_LOG), self.apache.error_log):
+            if os.path.exists(path):
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    lines += [line.rstrip("\n") for line in f if ":notice]" not in line]
+        return [line for line in lines if line.strip()]
+
     def ido_states(self):
         """{service: current_state} as Icinga 2 wrote them to the IDO, which Icinga Web 2
         reads."""
@@ -139,7 +151,8 @@ def start_stack(plugin, python, workdir, processes, holders, timeout_s):
 
     if not mariadb.wait_ready(timeout_s):
         raise RuntimeError("MariaDB did not start\n" + stack.diagnostics())
-    mariadb.create_database(IDO["dbname"], IDO["username"], IDO["password"], schema=IDO_SCHEMA)
+    for db, schema in ((IDO, IDO_SCHEMA), (WEB_DB, WEB_SCHEMA)):
+        mariadb.create_database(db["dbname"], db["username"], db["password"], schema=schema)
 
     # A copy the engine user can read wherever the source tree is (a checkout under /root).
     check_command_conf = os.path.join(bin_dir, os.path.basename(CHECK_COMMAND_CONF))
@@ -152,7 +165,7 @@ def start_stack(plugin, python, workdir, processes, holders, timeout_s):
                            validate.stderr)
     icinga2.start(processes)
 
-    write_icingaweb2_config(icingaweb_config_dir, WEB_USER, REMOTE_USER, IDO,
+    write_icingaweb2_config(icingaweb_config_dir, WEB_USER, REMOTE_USER, WEB_DB, IDO,
                             f"http://127.0.0.1:{GRAPHITE_PORT}", [GRAPH_TEMPLATE])
     apache.write_config()
     validate = apache.validate()

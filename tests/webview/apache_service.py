@@ -4,6 +4,7 @@ from /etc/apache2: the prefork MPM with mod_php serving Icinga Web 2 on 127.0.0.
 conf-available/icingaweb2.conf does, and mod_wsgi serving graphite-web on 127.0.0.1:8080 as
 graphite-web's apache2-graphite.conf does. Started in the foreground, stopped by pid."""
 import os
+import pwd
 import subprocess
 import urllib.error
 import urllib.request
@@ -38,6 +39,13 @@ class Apache:
     def __init__(self, home, icingaweb_config_dir, graphite_wsgi_script):
         self.home = home
         os.makedirs(os.path.join(home, "run"), exist_ok=True)
+        # PHP's sessions (one per page load: the browser keeps no cookie between runs) here, not
+        # in /var/lib/php/sessions.
+        self.sessions = os.path.join(home, "php-sessions")
+        os.makedirs(self.sessions, exist_ok=True)
+        web_user = pwd.getpwnam(WEB_USER)
+        os.chown(self.sessions, web_user.pw_uid, web_user.pw_gid)
+        os.chmod(self.sessions, 0o700)
         self.conf = os.path.join(home, "apache2.conf")
         self.error_log = os.path.join(home, "error.log")
         self.icingaweb_config_dir = icingaweb_config_dir
@@ -79,6 +87,7 @@ Listen 127.0.0.1:{ICINGAWEB_PORT}
         AllowOverride None
         Require all granted
         SetEnv ICINGAWEB_CONFIGDIR "{self.icingaweb_config_dir}"
+        php_admin_value session.save_path "{self.sessions}"
         # Who the web server authenticated; Icinga Web 2's `external` backend trusts it.
         SetEnv REMOTE_USER "{REMOTE_USER}"
         EnableSendfile Off

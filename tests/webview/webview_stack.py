@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The admin's view, all of it started once for the test module in one private network
-namespace and one temporary directory: MariaDB with Icinga 2's IDO schema, carbon-cache,
-Icinga 2 (IDO and GraphiteWriter features) running check_port_owner, and Apache serving Icinga
-Web 2 and graphite-web.
+namespace and one temporary directory: MariaDB with Icinga 2's IDO and Icinga Web 2's own
+database, carbon-cache, Icinga 2 (IDO and GraphiteWriter features) running check_port_owner,
+and Apache serving Icinga Web 2 and graphite-web.
 
 The scenario: copies of Debian's python3 hold two ports; Icinga 2 checks both every 2 seconds
 with the CheckCommand the project ships (plugins/icinga2/check_port_owner.conf):

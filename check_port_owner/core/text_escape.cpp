@@ -61,7 +61,10 @@ std::string escape_text(std::string_view raw, std::size_t max_bytes) {
     while (i < raw.size() && escaped.size() <= max_bytes) {
         const auto byte = static_cast<std::uint8_t>(raw[i]);
         std::size_t consumed = 1;
-        if (byte == '|' || byte < 0x20 || byte == 0x7F) {
+        // '<' and '>' too: Icinga Web 2 renders output holding something like a tag as HTML
+        // (purified), so a name such as `<script>` would swallow the rest of the line, the pid
+        // and the executable, on the admin's page; escaped, no tag can be formed.
+        if (byte == '|' || byte == '<' || byte == '>' || byte < 0x20 || byte == 0x7F) {
             escaped += fmt::format("\\x{:02x}", byte);
         } else if (byte == '\\') {
             escaped += "\\\\";

@@ -8,10 +8,10 @@
 namespace port_owner {
 
 // Makes attacker-controlled text (process names, command lines, paths, config text) safe for the
-// plugin output: the result has no `|`, no control byte (so no line break and no CR), no invalid
-// UTF-8 and no Unicode line separator, and at most `max_bytes` bytes (cut on a character boundary,
-// marked with "..."). Escapes are `\xNN` for bytes and `\\` for the backslash itself, so the
-// original can be read back.
+// plugin output: the result has no `|`, no `<` or `>` (so no HTML tag), no control byte (so no line
+// break and no CR), no invalid UTF-8 and no Unicode line separator, and at most `max_bytes` bytes
+// (cut on a character boundary, marked with "..."). Escapes are `\xNN` for bytes and `\\` for the
+// backslash itself, so the original can be read back.
 std::string escape_text(std::string_view raw, std::size_t max_bytes = 256);
 
 // Caps text that is already safe (escaped, or built from escaped parts) at `max_bytes`, cutting on

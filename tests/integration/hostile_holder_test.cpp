@@ -99,15 +99,16 @@ std::string long_hostile_argument() {
 }
 
 // The escaping the contract asks for, for the texts used here (none of which holds a valid
-// multi-byte UTF-8 sequence, so every byte >= 0x80 is invalid): '|', control bytes and invalid
-// UTF-8 as \xNN, backslash doubled.
+// multi-byte UTF-8 sequence, so every byte >= 0x80 is invalid): '|', '<', '>', control bytes and
+// invalid UTF-8 as \xNN, backslash doubled.
 std::string escaped(std::string_view text) {
     std::string out;
     for (const char c : text) {
         const auto byte = static_cast<unsigned char>(c);
         if (c == '\\') {
             out += "\\\\";
-        } else if (c == '|' || byte < 0x20 || byte == 0x7f || byte >= 0x80) {
+        } else if (c == '|' || c == '<' || c == '>' || byte < 0x20 || byte == 0x7f ||
+                   byte >= 0x80) {
             out += fmt::format("\\x{:02x}", byte);
         } else {
             out += c;

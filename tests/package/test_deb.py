@@ -36,7 +36,8 @@ INSTALLED_FILES = [PLUGIN, CHECK_COMMAND, NAGIOS_COMMANDS, ALLOW_LIST, MAN_PAGE,
                    f"{DOC}/examples/icinga2/example-agent.conf",
                    f"{DOC}/examples/icinga2/example-master-node.conf",
                    f"{DOC}/examples/icinga2/example-agent-node.conf",
-                   f"{DOC}/examples/nrpe/check_port_owner.cfg"]
+                   f"{DOC}/examples/nrpe/check_port_owner.cfg",
+                   f"{DOC}/examples/icingaweb2/port_owner.ini"]
 
 
 def run(argv, timeout=120, **kwargs):

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The shared library of the Python test suites (contract, engines, package, bench).
+"""The shared library of the Python test suites (contract, engines, webview, package, bench).
 
 - netns: a private network namespace for the test process and its children, and others beside
   it (a second machine) joined by veth.

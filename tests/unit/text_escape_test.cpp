@@ -40,7 +40,8 @@ void expect_safe(const std::string& escaped, std::size_t max_bytes) {
     EXPECT_TRUE(is_valid_utf8(escaped));
     for (const char c : escaped) {
         const auto byte = static_cast<unsigned char>(c);
-        EXPECT_FALSE(byte < 0x20 || byte == 0x7F || c == '|') << static_cast<int>(byte);
+        EXPECT_FALSE(byte < 0x20 || byte == 0x7F || c == '|' || c == '<' || c == '>')
+            << static_cast<int>(byte);
     }
     for (const std::string_view separator : {"\xe2\x80\xa8", "\xe2\x80\xa9", "\xc2\x85"}) {
         EXPECT_EQ(escaped.find(separator), std::string::npos);
@@ -59,7 +60,10 @@ TEST(EscapeText, Table) {
         {"\x7f", "\\x7f"},
         {std::string("a\0b", 3), "a\\x00b"},
         {"back\\slash", "back\\\\slash"},
-        {"a=b'c\"d;e", "a=b'c\"d;e"},  // only '|' matters to the engines
+        {"a=b'c\"d;e", "a=b'c\"d;e"},      // only '|' matters to the engines
+        {"<script>", "\\x3cscript\\x3e"},  // a web front-end would render a tag
+        {"<img src=x onerror=f()>", "\\x3cimg src=x onerror=f()\\x3e"},
+        {"a&amp;b", "a&amp;b"},  // no tag, so rendered as text: the entity shows as typed
         {"caf\xc3\xa9", "caf\xc3\xa9"},
         {"\xe2\x82\xac", "\xe2\x82\xac"},
         {"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"},

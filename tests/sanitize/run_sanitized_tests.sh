@@ -3,7 +3,9 @@
 # Builds the whole project (plugin and every test) with clang++, AddressSanitizer and
 # UndefinedBehaviorSanitizer, warnings as errors, in its own build directory, and runs the whole
 # test suite through ctest. Any sanitizer report aborts the process that made it, so the test
-# that ran it fails.
+# that ran it fails. The webview suite is left out: it starts a whole web stack (MariaDB,
+# Apache, Graphite, Icinga 2) once per run, and the plugin it runs does nothing there that the
+# engines suites do not also run under the sanitizers.
 #
 # Usage: tests/sanitize/run_sanitized_tests.sh [BUILD_DIR]   (default: build-sanitize)
 # Needs root like tests/run_all.sh (network namespaces), and the packages clang and
@@ -35,4 +37,4 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:abort_o
 export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=86}
 
 echo "== ctest (ASAN_OPTIONS=$ASAN_OPTIONS UBSAN_OPTIONS=$UBSAN_OPTIONS)"
-ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout 600
+ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout 600 -LE '^webview$'

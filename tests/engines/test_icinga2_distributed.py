@@ -33,6 +33,7 @@ from engine_scenario import (CRITICAL_PORT, CRITICAL_SERVICE, HOST_NAME, OK_PORT
                              EngineScenarioTests, Scenario, wait_for_engine_run)
 from pylib import SOURCE_DIR
 from pylib import plugin as check_port_owner
+from pylib.assertions import assert_same_lines_but_the_cut
 from pylib.engines import ENGINE_USER, NotificationLog, engine_user, session_processes
 from pylib.engines import wait_for_results
 from pylib.icinga2 import ICINGA2_BINARY
@@ -282,7 +283,8 @@ class TestIcinga2Distributed(EngineScenarioTests):
         assert 4096 < len(direct.stdout.encode()) <= 8192
         assert "more lines cut (output limited to 8 KiB)" in direct.long_lines[-1]
         assert result.first_line == direct.first_line.partition(" | ")[0]
-        assert [line for line in result.long_lines if line] == direct.long_lines
+        assert_same_lines_but_the_cut([line for line in result.long_lines if line],
+                                      direct.long_lines)
         untimed = [item for item in result.perfdata_items if not item.startswith("time=")]
         assert untimed == [item for item in direct.first_line.partition(" | ")[2].split()
                            if not item.startswith("time=")]

@@ -24,7 +24,8 @@ import pytest
 
 from pylib import SOURCE_DIR
 from pylib import plugin as check_port_owner
-from pylib.assertions import (assert_counts, assert_perfdata_conventions, assert_state_line,
+from pylib.assertions import (assert_counts, assert_perfdata_conventions,
+                              assert_same_lines_but_the_cut, assert_state_line,
                               assert_text_lines_clean)
 from pylib.engines import ENGINE_USER, engine_user, owned_dir, session_processes
 from pylib.mountns import private_mount_namespace
@@ -147,23 +148,10 @@ def without_run_time(text):
     return re.sub(r"\btime=[0-9.]+s", "time=Ts", text)
 
 
-CUT_LINE = re.compile(r"^\.\.\. (\d+) more lines cut ")
-
-
 def assert_same_output(through_nrpe, direct):
-    """The same output but for the run time. Where both were cut at 8 KiB, the run time's own
-    length (time=0.01s or time=0.123s) can move the cut by a line: then the lines both kept are
-    the same, and kept plus cut adds up to the same number of lines."""
-    ours = without_run_time(through_nrpe.stdout).splitlines()
-    theirs = without_run_time(direct.stdout).splitlines()
-    cuts = [CUT_LINE.match(lines[-1]) if lines else None for lines in (ours, theirs)]
-    if not all(cuts):
-        assert ours == theirs
-        return
-    kept = min(len(ours), len(theirs)) - 1
-    assert ours[:kept] == theirs[:kept]
-    assert abs(len(ours) - len(theirs)) <= 1
-    assert len(ours) + int(cuts[0].group(1)) == len(theirs) + int(cuts[1].group(1))
+    """The same output but for the run time (and where the 8 KiB cut falls, which it moves)."""
+    assert_same_lines_but_the_cut(without_run_time(through_nrpe.stdout).splitlines(),
+                                  without_run_time(direct.stdout).splitlines())
 
 
 def query(check_nrpe, command):

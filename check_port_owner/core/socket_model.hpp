@@ -74,6 +74,22 @@ struct ProcessIdentity {
     // control manager; empty elsewhere or when none.
     std::vector<std::string> services;
 
+    // Socket activation (docs/architecture.md): systemd (PID 1) holds the listener for a
+    // .socket unit. systemd confirmed the unit; the identity then stands for the service the
+    // unit triggers: its running main process, or before activation the program its ExecStart
+    // names, and unit: entries match the socket unit as well as the service.
+    struct SocketActivation {
+        std::string socket_unit;  // ssh.socket; empty when not held for a socket unit
+        // False before activation: pid 1 holds the socket, and executable, user and command
+        // line are those ExecStart and User= will give the service.
+        bool service_running = false;
+        // Non-empty when pid 1 holds the socket and systemd could not be asked for which
+        // socket unit (no bus, access denied, timeout): why, and what the cgroup suggests. The
+        // identity is then pid 1 itself, and a rule it does not satisfy cannot be decided.
+        std::string unconfirmed;
+    };
+    SocketActivation activation;
+
     // The executable's file name where the platform splits paths otherwise than at '/' (Windows:
     // at '\' too); empty means executable_basename(*executable). Display only.
     std::string executable_name;

@@ -61,6 +61,15 @@ bool judge_listener(const Rule& rule, const ObservedListener& listener,
             case HolderJudgement::allowed:
                 break;
             case HolderJudgement::not_allowed:
+                // pid 1 may hold the socket for a socket unit the rule allows: systemd could
+                // not be asked, so neither "allowed" nor "held by systemd" is known.
+                if (!holder.activation.unconfirmed.empty()) {
+                    if (!undecidable) {
+                        undecidable =
+                            Unattributed{&listener, &holder, holder.activation.unconfirmed};
+                    }
+                    break;
+                }
                 finding.culprits.push_back({&listener, &holder});
                 any_culprit = true;
                 break;

@@ -36,9 +36,10 @@ std::string describe_holder(const ProcessIdentity& holder, int verbosity) {
         text += fmt::format(" for socket unit {}",
                             escape_text(holder.activation.socket_unit, unit_width));
         if (!holder.activation.service_running) {
+            // Before activation, or for good with Accept=yes: what will run, not what runs.
             text +=
-                " (not started: systemd pid 1 holds the socket; exe, user and cmdline are "
-                "the service's ExecStart and User=)";
+                " (held by systemd pid 1: exe, user and cmdline are the service's "
+                "ExecStart= and User=)";
         }
     }
     if (!holder.services.empty()) {

@@ -123,7 +123,7 @@ TEST(SocketActivation, UnexpectedServiceIsACulpritNamingBothUnits) {
     const auto text = describe_holder(*verdict.findings[0].culprits[0].holder, 0);
     EXPECT_NE(text.find("unit rogue.service"), std::string::npos) << text;
     EXPECT_NE(text.find("for socket unit rogue.socket"), std::string::npos) << text;
-    EXPECT_NE(text.find("not started"), std::string::npos) << text;
+    EXPECT_NE(text.find("held by systemd pid 1"), std::string::npos) << text;
 }
 
 TEST(SocketActivation, RunningServiceIsDescribedWithoutTheNotStartedNote) {
@@ -133,7 +133,7 @@ TEST(SocketActivation, RunningServiceIsDescribedWithoutTheNotStartedNote) {
     holder.activation.service_running = true;
     const auto text = describe_holder(holder, 0);
     EXPECT_NE(text.find("for socket unit ssh.socket"), std::string::npos) << text;
-    EXPECT_EQ(text.find("not started"), std::string::npos) << text;
+    EXPECT_EQ(text.find("held by systemd pid 1"), std::string::npos) << text;
 }
 
 // Without systemd's answer, pid 1 may hold the socket for an allowed socket unit or for none:
@@ -152,6 +152,22 @@ TEST(SocketActivation, UnconfirmedPidOneIsUnattributedWithTheReason) {
     }
     // What is known still decides: the holder is pid 1, systemd.
     EXPECT_EQ(state_of("22=systemd", holder), State::ok);
+}
+
+// After activation the service's process holds the socket beside pid 1; without systemd's
+// answer it may be that service, so it is no culprit either.
+TEST(SocketActivation, OtherHoldersBesidesAnUnconfirmedPidOneAreUndecided) {
+    auto pid_one = process("systemd", "/usr/lib/systemd/systemd", 1);
+    pid_one.unit = "init.scope";
+    pid_one.activation.unconfirmed = "no bus";
+    auto sshd = process("sshd", "/usr/sbin/sshd", 700);
+    sshd.unit = "ssh.service";
+    const std::vector<Rule> rules{rule("22=unit:ssh.socket")};
+    const std::vector<ObservedListener> listeners{observed(tcp("0.0.0.0", 22), {pid_one, sshd})};
+    const auto verdict = evaluate(rules, listeners, {}, on_linux);
+    ASSERT_EQ(verdict.findings[0].outcome, Outcome::unattributed);
+    EXPECT_TRUE(verdict.findings[0].culprits.empty());
+    EXPECT_EQ(verdict.findings[0].unattributed[0].reason, "no bus");
 }
 
 // pid 1 holding a socket for no socket unit is a holder like any other.

@@ -32,6 +32,9 @@ struct Listener {
     // False where the platform reports no socket owner (Windows): user: entries then cannot be
     // decided from the socket, and the output does not name an owner.
     bool socket_owner_known = true;
+    // The cgroup the socket was created in (netlink sock_diag, Linux 5.7), 0 when not reported.
+    // A hint only: for a socket systemd made for a .socket unit, that unit's cgroup.
+    std::uint64_t cgroup_id = 0;
 
     bool serves(Family family) const;
     // Like serves(), but nullopt when the answer rests on a v6only flag the source could not see.

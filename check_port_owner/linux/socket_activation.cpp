@@ -20,6 +20,7 @@
 #include "core/socket_unit.hpp"
 #include "linux/privilege.hpp"
 #include "linux/process_identity_reader.hpp"
+#include "linux/socket_cgroup.hpp"
 #include "linux/systemd_bus.hpp"
 #include "linux/unique_fd.hpp"
 
@@ -212,12 +213,26 @@ void attribute_socket_activation(std::vector<ObservedListener>& listeners, UserN
     }
     if (!problem.empty()) {
         for (auto& listener : listeners) {
+            if (!held_by_pid_one(listener)) {
+                continue;
+            }
+            // The socket's cgroup names the unit systemd made it for, when it did: worth saying,
+            // not enough to judge by (a cgroup is no proof that systemd still serves it so).
+            const auto hinted =
+                socket_unit_from_cgroup_path(cgroup_path_of_id(listener.socket.cgroup_id));
+            const auto reason =
+                hinted.empty()
+                    ? fmt::format(
+                          "systemd (pid 1) holds the socket, perhaps for a .socket unit, "
+                          "and systemd's D-Bus API could not be asked which: {}",
+                          problem)
+                    : fmt::format(
+                          "systemd (pid 1) holds the socket, by its cgroup for {}, and "
+                          "systemd's D-Bus API could not confirm it: {}",
+                          hinted, problem);
             for (auto& holder : listener.holders) {
                 if (holder.pid == 1) {
-                    holder.activation.unconfirmed = fmt::format(
-                        "systemd (pid 1) holds the socket, perhaps for a .socket unit, and "
-                        "systemd's D-Bus API could not be asked which: {}",
-                        problem);
+                    holder.activation.unconfirmed = reason;
                 }
             }
         }

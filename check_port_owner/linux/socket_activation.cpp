@@ -35,9 +35,16 @@ constexpr std::chrono::seconds bus_call_timeout{3};
 // DynamicUser= name) then matches a user: entry by name only, never by number.
 constexpr std::uint32_t no_uid = static_cast<std::uint32_t>(-1);
 
+// PID 1 is systemd: only then can it hold a socket for a socket unit. Another init (a
+// container's, s6, an inetd as PID 1) is a holder like any other, and the bus is not asked. The
+// name only decides whether to ask systemd, never whether a holder matches.
+bool is_systemd(const ProcessIdentity& holder) {
+    return holder.pid == 1 &&
+           (holder.executable ? executable_basename(*holder.executable) : holder.comm) == "systemd";
+}
+
 bool held_by_pid_one(const ObservedListener& listener) {
-    return std::any_of(listener.holders.begin(), listener.holders.end(),
-                       [](const ProcessIdentity& holder) { return holder.pid == 1; });
+    return std::any_of(listener.holders.begin(), listener.holders.end(), is_systemd);
 }
 
 // The file ExecStart= names, checked as exe: checks a running file: a regular file at that path
@@ -231,7 +238,7 @@ void attribute_socket_activation(std::vector<ObservedListener>& listeners, UserN
                           "systemd's D-Bus API could not confirm it: {}",
                           hinted, problem);
             for (auto& holder : listener.holders) {
-                if (holder.pid == 1) {
+                if (is_systemd(holder)) {
                     holder.activation.unconfirmed = reason;
                 }
             }
@@ -243,7 +250,7 @@ void attribute_socket_activation(std::vector<ObservedListener>& listeners, UserN
         std::string socket_unit;
         std::string service_unit;
         for (auto& holder : listener.holders) {
-            if (holder.pid == 1) {
+            if (is_systemd(holder)) {
                 attribution.attribute(listener.socket, holder);
                 if (!holder.activation.socket_unit.empty()) {
                     socket_unit = holder.activation.socket_unit;

@@ -9,8 +9,8 @@
 
 namespace port_owner::linux_os {
 
-// Socket activation: where PID 1 holds a listener, asks systemd (D-Bus) whether it holds it for
-// an active .socket unit. If so, that holder becomes the service the unit triggers: its running
+// Socket activation: where PID 1, if systemd, holds a listener, asks it (D-Bus) whether it holds it
+// for an active .socket unit. If so, that holder becomes the service the unit triggers: its running
 // main process, or before activation (and always for Accept=yes) the program of its ExecStart=,
 // carrying both unit names. PID 1 holding a socket for no socket unit stays as it is. When systemd
 // cannot be asked, each PID 1 holder says so (ProcessIdentity::SocketActivation::unconfirmed), so

@@ -18,6 +18,7 @@
 #include <fmt/ranges.h>
 
 #include "core/socket_unit.hpp"
+#include "linux/check_deadline.hpp"
 #include "linux/privilege.hpp"
 #include "linux/process_identity_reader.hpp"
 #include "linux/socket_cgroup.hpp"
@@ -27,9 +28,21 @@
 namespace port_owner::linux_os {
 namespace {
 
-// Each D-Bus call; the plugin's -t supervisor bounds the whole check in any case (a bus that
-// never answers ends as "timed out", never as a verdict).
-constexpr std::chrono::seconds bus_call_timeout{3};
+// Each D-Bus call waits at most this long, and never past what -t leaves minus a margin for the
+// answer: a bus that does not answer then gives an UNKNOWN that says so, not a bare "timed out".
+constexpr std::chrono::microseconds longest_bus_call = std::chrono::seconds(3);
+constexpr std::chrono::microseconds answer_margin = std::chrono::milliseconds(500);
+constexpr std::chrono::microseconds shortest_bus_call = std::chrono::milliseconds(50);
+
+std::chrono::microseconds bus_call_timeout() {
+    const auto left = time_left_for_check();
+    if (!left) {
+        return longest_bus_call;
+    }
+    const auto usable =
+        std::chrono::duration_cast<std::chrono::microseconds>(*left) - answer_margin;
+    return std::clamp(usable, shortest_bus_call, longest_bus_call);
+}
 
 // The uid of (uid_t)-1, which no account can have: a User= that names no account here (a
 // DynamicUser= name) then matches a user: entry by name only, never by number.
@@ -213,7 +226,7 @@ void attribute_socket_activation(std::vector<ObservedListener>& listeners, UserN
     std::vector<SocketUnit> units;
     std::string problem;
     try {
-        bus.emplace(bus_call_timeout);
+        bus.emplace(bus_call_timeout());
         units = bus->active_socket_units();
     } catch (const SystemdBusError& error) {
         problem = error.what();

@@ -127,12 +127,50 @@ SystemdBus::SystemdBus(std::chrono::microseconds call_timeout) {
     // sd-bus reads DBUS_SYSTEM_BUS_ADDRESS with secure_getenv: an elevated plugin (file
     // capabilities) always uses the standard socket, never one its caller names.
     check(sd_bus_open_system(&bus_), "connecting to the system bus");
-    check(sd_bus_set_method_call_timeout(bus_, static_cast<std::uint64_t>(call_timeout.count())),
-          "setting the D-Bus call timeout");
+    try {
+        check(
+            sd_bus_set_method_call_timeout(bus_, static_cast<std::uint64_t>(call_timeout.count())),
+            "setting the D-Bus call timeout");
+        wait_until_ready(call_timeout);
+    } catch (...) {
+        // No destructor runs for an object whose constructor throws.
+        sd_bus_close_unref(bus_);
+        throw;
+    }
+}
+
+void SystemdBus::wait_until_ready(std::chrono::microseconds timeout) {
+    // The method call timeout does not cover the authentication that precedes the first call:
+    // sd-bus would wait for it up to its own 90 s. A bus that accepts and never answers must
+    // cost no more than a call.
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const int ready = sd_bus_is_ready(bus_);
+        check(ready, "connecting to the system bus");
+        if (ready > 0) {
+            return;
+        }
+        const int processed = sd_bus_process(bus_, nullptr);
+        check(processed, "connecting to the system bus");
+        if (processed > 0) {
+            continue;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            throw SystemdBusError(fmt::format(
+                "connecting to the system bus: no answer within {} ms",
+                std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()));
+        }
+        check(sd_bus_wait(bus_, static_cast<std::uint64_t>(left.count())),
+              "connecting to the system bus");
+    }
 }
 
 SystemdBus::~SystemdBus() {
-    sd_bus_flush_close_unref(bus_);
+    // Not flushed: nothing was sent that must arrive, and a flush waits for the authentication
+    // a silent bus never completes.
+    sd_bus_close_unref(bus_);
 }
 
 std::vector<SocketUnit> SystemdBus::active_socket_units() {

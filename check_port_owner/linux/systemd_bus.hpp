@@ -52,6 +52,9 @@ class SystemdBus {
     ServiceFacts service(const std::string& name);
 
   private:
+    // Until the connection is authenticated, or SystemdBusError after `timeout`.
+    void wait_until_ready(std::chrono::microseconds timeout);
+
     sd_bus* bus_ = nullptr;
 };
 

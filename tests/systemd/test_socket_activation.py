@@ -10,6 +10,7 @@ connection, a datagram) changes nothing another test looks at.
 import os
 import shutil
 import tempfile
+import time
 
 import pytest
 
@@ -217,6 +218,47 @@ def test_stopped_bus_leaves_pid_one_unconfirmed(container):
         assert_state(check(container, "-p", "7102=unit:echo-tcp.socket"), 3)
         assert_state(check(container, "-p", "7102=systemd"), 0)
     finally:
+        container.systemctl("start", "dbus.socket")
+
+
+# A bus that accepts connections and never answers: the D-Bus calls give up within -t, in time
+# for the plugin to say why, instead of the supervisor's bare "timed out".
+SILENT_BUS = """\
+import os, socket, time
+path = "/run/dbus/system_bus_socket"
+os.makedirs("/run/dbus", exist_ok=True)
+if os.path.exists(path):
+    os.unlink(path)
+server = socket.socket(socket.AF_UNIX)
+server.bind(path)
+os.chmod(path, 0o666)
+server.listen()
+open("/run/silent-bus.ready", "w").close()
+connections = []
+while True:
+    connections.append(server.accept()[0])
+"""
+
+
+def test_silent_bus_is_unknown_within_the_timeout(container):
+    container.systemctl("stop", "dbus.socket", "dbus.service")
+    container.write_file("/opt/silent_bus.py", SILENT_BUS)
+    container.run(["systemd-run", "--unit=silent-bus", "python3", "/opt/silent_bus.py"],
+                  check=True)
+    try:
+        container.run(["sh", "-c", "for i in $(seq 100); do [ -e /run/silent-bus.ready ] && "
+                       "exit 0; sleep 0.1; done; exit 1"], check=True)
+        started = time.monotonic()
+        result = check(container, "-t", "3", "-p", "7102=cat")
+        elapsed = time.monotonic() - started
+        assert_state(result, 3)
+        assert "timed out after" not in result.first_line, result.stdout
+        assert "systemd's D-Bus API could not confirm it" in result.stdout, result.stdout
+        assert "connecting to the system bus: no answer within" in result.stdout, result.stdout
+        assert elapsed < 4, f"answered after {elapsed:.1f} s with -t 3"
+    finally:
+        container.run(["systemctl", "stop", "silent-bus"])
+        container.run(["rm", "-f", "/run/dbus/system_bus_socket", "/run/silent-bus.ready"])
         container.systemctl("start", "dbus.socket")
 
 

@@ -9,6 +9,7 @@ import time
 
 SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                       "systemd", "systemd_container.sh")
+SANITIZER_OPTIONS = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
 
 
 class SystemdContainer:
@@ -19,8 +20,17 @@ class SystemdContainer:
         self._parent = tempfile.mkdtemp(prefix="systemd-container-")
         self.state = os.path.join(self._parent, "state")
 
+    @staticmethod
+    def create():
+        """Makes the cached tree unless it is there (debootstrap, about 2 minutes when cold).
+        Returns the seconds it took."""
+        started = time.monotonic()
+        subprocess.run([SCRIPT, "create"], check=True, timeout=480)
+        return time.monotonic() - started
+
     def start(self):
-        """Boots systemd and returns once it reports `running` (the script waits)."""
+        """Boots systemd and returns once it reports `running` (the script waits at most 60 s);
+        returns the seconds that took."""
         started = time.monotonic()
         subprocess.run([SCRIPT, "start", self.state, self.shared], check=True, timeout=120)
         return time.monotonic() - started
@@ -30,8 +40,13 @@ class SystemdContainer:
         os.rmdir(self._parent)
 
     def run(self, argv, check=False, timeout=60):
-        """Runs argv inside; returns the CompletedProcess with text output."""
-        return subprocess.run([SCRIPT, "exec", self.state, "--"] + list(argv),
+        """Runs argv inside, in a clean environment but for the sanitizers' options (a sanitized
+        build of the plugin reports as the sanitizer stage asks); returns the CompletedProcess
+        with text output."""
+        sanitizer_options = [f"{name}={os.environ[name]}" for name in SANITIZER_OPTIONS
+                             if name in os.environ]
+        return subprocess.run([SCRIPT, "exec", self.state, "--", "env"] + sanitizer_options
+                              + list(argv),
                               capture_output=True, text=True, errors="replace",
                               check=check, timeout=timeout)
 

@@ -68,10 +68,10 @@ def container(plugin):
     shutil.copyfile(plugin, capable)
     os.chmod(capable, 0o755)
     set_file_capabilities(capable)
+    print(f"tree ready in {SystemdContainer.create():.1f} s")
     machine = SystemdContainer(shared)
     try:
-        boot_seconds = machine.start()
-        print(f"systemd reached 'running' in {boot_seconds:.1f} s")
+        print(f"systemd reached 'running' in {machine.start():.1f} s")
         for name, text in UNITS.items():
             machine.write_file(f"/etc/systemd/system/{name}", text)
         machine.write_file("/opt/fdstore.py", FDSTORE_PROGRAM)

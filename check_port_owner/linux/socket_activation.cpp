@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -72,7 +73,13 @@ ExecutableFileCheck check_exec_path(const std::string& path) {
                                                : ExecutableFileCheck::unknown;
 }
 
-void set_user(ProcessIdentity& identity, const std::string& user) {
+// The user systemd will run the service as: User= (a name or a uid), or with DynamicUser= and
+// no User= a uid allocated at start under the unit's name; root otherwise.
+void set_user(ProcessIdentity& identity, const ServiceFacts& service) {
+    std::string user = service.user;
+    if (user.empty() && service.dynamic_user) {
+        user = service.name.substr(0, service.name.find_first_of("@."));
+    }
     if (user.empty()) {
         identity.uid = 0;
         identity.user = "root";
@@ -80,6 +87,16 @@ void set_user(ProcessIdentity& identity, const std::string& user) {
     }
     identity.user = user;
     identity.uid = no_uid;
+    unsigned long number = 0;
+    const auto* end = user.data() + user.size();
+    if (const auto parsed = std::from_chars(user.data(), end, number);
+        parsed.ec == std::errc() && parsed.ptr == end && number < no_uid) {
+        identity.uid = static_cast<std::uint32_t>(number);
+        return;
+    }
+    if (service.dynamic_user) {
+        return;  // allocated when it starts: no number is known before
+    }
     passwd entry{};
     passwd* found = nullptr;
     std::vector<char> buffer(16384);
@@ -109,7 +126,7 @@ ProcessIdentity pending_service(const ProcessIdentity& pid_one, const ServiceFac
         identity.executable ? check_exec_path(*identity.executable) : ExecutableFileCheck::unknown;
     identity.other_mount_namespace = false;
     identity.executable_name.clear();
-    set_user(identity, service.user);
+    set_user(identity, service);
     identity.command_line = fmt::format("{}", fmt::join(service.exec_argv, " "));
     identity.command_line_known = service.exec_path.has_value();
     identity.unit = service.name;

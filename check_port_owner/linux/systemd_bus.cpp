@@ -219,6 +219,12 @@ ServiceFacts SystemdBus::service(const std::string& name) {
     const auto path = unit_path(bus_, template_instance(name));
     facts.active_state = string_property(bus_, path, unit_interface, "ActiveState");
     facts.user = string_property(bus_, path, service_interface, "User");
+    ErrorHolder dynamic_error;
+    int dynamic_user = 0;
+    check(sd_bus_get_property_trivial(bus_, destination, path.c_str(), service_interface,
+                                      "DynamicUser", &dynamic_error.error, 'b', &dynamic_user),
+          fmt::format("reading DynamicUser of {}", name), &dynamic_error.error);
+    facts.dynamic_user = dynamic_user != 0;
     ErrorHolder pid_error;
     check(sd_bus_get_property_trivial(bus_, destination, path.c_str(), service_interface, "MainPID",
                                       &pid_error.error, 'u', &facts.main_pid),

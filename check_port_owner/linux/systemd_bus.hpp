@@ -29,7 +29,8 @@ struct ServiceFacts {
     // The first ExecStart= command: the program and its arguments (argv[0] included).
     std::optional<std::string> exec_path;
     std::vector<std::string> exec_argv;
-    std::string user;  // User=; empty means root
+    std::string user;           // User=; empty means root, unless dynamic_user
+    bool dynamic_user = false;  // DynamicUser=: a uid allocated when the service starts
 };
 
 // A read-only client of systemd's D-Bus API (org.freedesktop.systemd1) over the system bus,

@@ -30,7 +30,7 @@ UNITS = {
     "echo-tcp.socket": "[Socket]\nListenStream=127.0.0.1:7102\nAccept=yes\n",
     "echo-tcp@.service": "[Service]\nExecStart=/usr/bin/cat\nStandardInput=socket\n",
     "plain-udp.socket": "[Socket]\nListenDatagram=127.0.0.1:7103\n",
-    "plain-udp.service": "[Service]\nExecStart=/usr/bin/sleep infinity\n",
+    "plain-udp.service": "[Service]\nExecStart=/usr/bin/sleep infinity\nDynamicUser=yes\n",
     # A socket whose service is not what the rule expects on that port.
     "rogue.socket": "[Socket]\nListenStream=127.0.0.1:7104\nService=rogue-payload.service\n",
     "rogue-payload.service": "[Service]\nExecStart=/usr/bin/tail -f /dev/null\n",
@@ -156,10 +156,14 @@ def test_accept_yes_tcp_is_judged_by_the_template(container):
 
 
 def test_udp_before_and_after_activation(container):
-    for entry in ("unit:plain-udp.socket", "unit:plain-udp.service", "sleep"):
+    for entry in ("unit:plain-udp.socket", "unit:plain-udp.service", "sleep",
+                  "sleep+user:plain-udp"):
         result = check(container, "-p", f"udp/7103={entry}")
         assert_state(result, 0)
-        assert "unit plain-udp.service for socket unit plain-udp.socket" in result.stdout
+        assert ("sleep pid 1 user plain-udp exe /usr/bin/sleep unit plain-udp.service for "
+                "socket unit plain-udp.socket" in result.stdout), result.stdout
+    # DynamicUser=: never root, whatever User= (unset) would otherwise mean.
+    assert_state(check(container, "-p", "udp/7103=sleep+user:root"), 2)
     connect(container, 7103, transport="udp")
     container.wait_until_active("plain-udp.service")
     for entry in ("unit:plain-udp.socket", "sleep"):

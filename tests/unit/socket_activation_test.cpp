@@ -126,7 +126,7 @@ TEST(SocketActivation, UnexpectedServiceIsACulpritNamingBothUnits) {
     EXPECT_NE(text.find("held by systemd pid 1"), std::string::npos) << text;
 }
 
-TEST(SocketActivation, RunningServiceIsDescribedWithoutTheNotStartedNote) {
+TEST(SocketActivation, RunningServiceIsDescribedWithoutTheExecStartNote) {
     auto holder = process("sshd", "/usr/sbin/sshd", 812);
     holder.unit = "ssh.service";
     holder.activation.socket_unit = "ssh.socket";

@@ -22,6 +22,7 @@ set(PORT_OWNER_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/core/report.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/rule.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/socket_model.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/core/socket_unit.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/state.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/text_escape.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/threshold_range.cpp

@@ -15,7 +15,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-packages=(cmake g++ make pkg-config libboost-program-options-dev libfmt-dev libre2-dev
+packages=(cmake g++ make pkg-config libboost-program-options-dev libfmt-dev libre2-dev libsystemd-dev
           libgtest-dev clang-format iproute2 util-linux libcap2-bin python3 python3-pytest flake8 perl
           libmonitoring-plugin-perl python3-nagiosplugin
           nagios4-core icinga2-bin icinga2-common nagios-nrpe-server nagios-nrpe-plugin

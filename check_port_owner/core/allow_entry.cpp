@@ -248,7 +248,9 @@ MatchKind AllowEntry::match(const ProcessIdentity& holder,
                     user_matches(condition, holder.uid, holder.user, holder.user_sid, conventions);
                 break;
             case AllowCondition::Kind::unit:
-                holds = !holder.unit.empty() && holder.unit == condition.value;
+                holds = (!holder.unit.empty() && holder.unit == condition.value) ||
+                        (!holder.activation.socket_unit.empty() &&
+                         holder.activation.socket_unit == condition.value);
                 break;
             case AllowCondition::Kind::service:
                 holds = hosts_service(holder, condition.value);

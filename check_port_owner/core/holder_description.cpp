@@ -32,6 +32,16 @@ std::string describe_holder(const ProcessIdentity& holder, int verbosity) {
     if (!holder.unit.empty()) {
         text += fmt::format(" unit {}", escape_text(holder.unit, unit_width));
     }
+    if (!holder.activation.socket_unit.empty()) {
+        text += fmt::format(" for socket unit {}",
+                            escape_text(holder.activation.socket_unit, unit_width));
+        if (!holder.activation.service_running) {
+            // Before activation, or for good with Accept=yes: what will run, not what runs.
+            text +=
+                " (held by systemd pid 1: exe, user and cmdline are the service's "
+                "ExecStart= and User=)";
+        }
+    }
     if (!holder.services.empty()) {
         std::vector<std::string> services;
         for (const auto& service : holder.services) {

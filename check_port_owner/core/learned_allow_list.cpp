@@ -147,7 +147,11 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
         for (const auto& holder : listener.holders) {
             // exe: matches only a verified executable, so only such a one is learned; for any
             // other the user is what can be known (NAME never falls back to comm).
-            if (auto services = service_entry(holder, conventions); !services.empty()) {
+            if (!holder.activation.socket_unit.empty()) {
+                // systemd confirmed the unit: it names the listener for as long as the unit
+                // exists, before and after activation, whatever pid serves it.
+                allow.insert("unit:" + holder.activation.socket_unit);
+            } else if (auto services = service_entry(holder, conventions); !services.empty()) {
                 allow.insert(std::move(services));
             } else if (holder.executable &&
                        holder.executable_file == ExecutableFileCheck::same_file) {

@@ -32,6 +32,9 @@ struct Listener {
     // False where the platform reports no socket owner (Windows): user: entries then cannot be
     // decided from the socket, and the output does not name an owner.
     bool socket_owner_known = true;
+    // The cgroup the socket was created in (netlink sock_diag, Linux 5.7), 0 when not reported.
+    // A hint only: for a socket systemd made for a .socket unit, that unit's cgroup.
+    std::uint64_t cgroup_id = 0;
 
     bool serves(Family family) const;
     // Like serves(), but nullopt when the answer rests on a v6only flag the source could not see.
@@ -73,6 +76,22 @@ struct ProcessIdentity {
     // Windows: short names of the services this process hosts (W3SVC, WAS), from the service
     // control manager; empty elsewhere or when none.
     std::vector<std::string> services;
+
+    // Socket activation (docs/architecture.md): systemd (PID 1) holds the listener for a
+    // .socket unit. systemd confirmed the unit; the identity then stands for the service the
+    // unit triggers: its running main process, or before activation the program its ExecStart
+    // names, and unit: entries match the socket unit as well as the service.
+    struct SocketActivation {
+        std::string socket_unit;  // ssh.socket; empty when not held for a socket unit
+        // False before activation: pid 1 holds the socket, and executable, user and command
+        // line are those ExecStart and User= will give the service.
+        bool service_running = false;
+        // Non-empty when pid 1 holds the socket and systemd could not be asked for which
+        // socket unit (no bus, access denied, timeout): why, and what the cgroup suggests. The
+        // identity is then pid 1 itself, and a rule it does not satisfy cannot be decided.
+        std::string unconfirmed;
+    };
+    SocketActivation activation;
 
     // The executable's file name where the platform splits paths otherwise than at '/' (Windows:
     // at '\' too); empty means executable_basename(*executable). Display only.

@@ -56,11 +56,25 @@ bool judge_listener(const Rule& rule, const ObservedListener& listener,
                     const MatchConventions& conventions, Finding& finding) {
     std::optional<Unattributed> undecidable;  // the first undecidable holder
     bool any_culprit = false;
+    // pid 1 holds the socket too, perhaps for a socket unit whose service the other holders
+    // are: without systemd's answer, none of them is known to be out of place.
+    const auto unconfirmed_pid_one = std::find_if(
+        listener.holders.begin(), listener.holders.end(),
+        [](const ProcessIdentity& holder) { return !holder.activation.unconfirmed.empty(); });
     for (const auto& holder : listener.holders) {
         switch (judge_holder(rule, holder, conventions)) {
             case HolderJudgement::allowed:
                 break;
             case HolderJudgement::not_allowed:
+                // pid 1 may hold the socket for a socket unit the rule allows: systemd could
+                // not be asked, so neither "allowed" nor "held by systemd" is known.
+                if (unconfirmed_pid_one != listener.holders.end()) {
+                    if (!undecidable) {
+                        undecidable = Unattributed{&listener, &*unconfirmed_pid_one,
+                                                   unconfirmed_pid_one->activation.unconfirmed};
+                    }
+                    break;
+                }
                 finding.culprits.push_back({&listener, &holder});
                 any_culprit = true;
                 break;

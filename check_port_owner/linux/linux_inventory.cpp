@@ -22,6 +22,7 @@
 #include "linux/proc_hidepid.hpp"
 #include "linux/proc_net_source.hpp"
 #include "linux/sock_diag_source.hpp"
+#include "linux/socket_activation.hpp"
 
 namespace port_owner::linux_os {
 namespace {
@@ -211,6 +212,7 @@ Observation LinuxInventory::observe(const InventoryQuery& query) {
         observation.details.push_back(attributed.caveat);
     }
     observation.listeners = std::move(attributed.sockets);
+    attribute_socket_activation(observation.listeners, user_names_);
     return observation;
 }
 

@@ -21,6 +21,7 @@
 
 #include "core/report.hpp"
 #include "core/state.hpp"
+#include "linux/check_deadline.hpp"
 #include "linux/privilege.hpp"
 #include "linux/unique_fd.hpp"
 #include "linux/write_all.hpp"
@@ -152,12 +153,16 @@ int run_supervised(unsigned timeout_seconds, ExpectedOutput expected,
         }
         linux_os::UniqueFd read_end(pipe_fds[0]);
         linux_os::UniqueFd write_end(pipe_fds[1]);
+        // Taken before the fork: the supervisor's clock starts there too.
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
         const pid_t child = ::fork();
         if (child < 0) {
             return answer_unknown(describe_fork_failure(errno));
         }
         if (child == 0) {
             read_end.reset();
+            linux_os::set_check_deadline(deadline);
             run_child(write_end.get(), check);
         }
         write_end.reset();

@@ -20,16 +20,25 @@ T load(std::span<const std::uint8_t> bytes) {
     return value;
 }
 
-// Reads INET_DIAG_SKV6ONLY from the attributes that follow inet_diag_msg.
-bool read_v6only(std::span<const std::uint8_t> attributes) {
+// The attributes that follow inet_diag_msg that the plugin reads.
+struct SocketAttributes {
+    bool v6only = false;
+    std::uint64_t cgroup_id = 0;  // INET_DIAG_CGROUP_ID (Linux 5.7), 0 when absent
+};
+
+SocketAttributes read_attributes(std::span<const std::uint8_t> attributes) {
+    SocketAttributes found;
     while (attributes.size() >= NLA_HDRLEN) {
         const auto attribute = load<nlattr>(attributes);
         if (attribute.nla_len < NLA_HDRLEN || attribute.nla_len > attributes.size()) {
-            return false;
+            return found;
         }
-        if ((attribute.nla_type & NLA_TYPE_MASK) == INET_DIAG_SKV6ONLY &&
-            attribute.nla_len >= NLA_HDRLEN + 1) {
-            return attributes[NLA_HDRLEN] != 0;
+        const auto type = attribute.nla_type & NLA_TYPE_MASK;
+        if (type == INET_DIAG_SKV6ONLY && attribute.nla_len >= NLA_HDRLEN + 1) {
+            found.v6only = attributes[NLA_HDRLEN] != 0;
+        } else if (type == INET_DIAG_CGROUP_ID &&
+                   attribute.nla_len >= NLA_HDRLEN + sizeof(std::uint64_t)) {
+            found.cgroup_id = load<std::uint64_t>(attributes.subspan(NLA_HDRLEN));
         }
         const auto step = static_cast<std::size_t>(NLA_ALIGN(attribute.nla_len));
         if (step >= attributes.size()) {
@@ -37,7 +46,7 @@ bool read_v6only(std::span<const std::uint8_t> attributes) {
         }
         attributes = attributes.subspan(step);
     }
-    return false;
+    return found;
 }
 
 // Reads one inet_diag_msg; false for a message too short or of another family.
@@ -65,10 +74,14 @@ bool read_socket(std::span<const std::uint8_t> payload, Transport transport, Dia
         local.address = IpAddress::ipv6(bytes);
         std::memcpy(bytes.data(), message.id.idiag_dst, bytes.size());
         socket.remote_address = IpAddress::ipv6(bytes);
-        local.v6only = read_v6only(payload.subspan(NLMSG_ALIGN(sizeof(inet_diag_msg))));
     } else {
         return false;
     }
+    const auto attributes = read_attributes(payload.subspan(NLMSG_ALIGN(sizeof(inet_diag_msg))));
+    if (message.idiag_family == AF_INET6) {
+        local.v6only = attributes.v6only;
+    }
+    local.cgroup_id = attributes.cgroup_id;
     return true;
 }
 

@@ -280,6 +280,22 @@ TEST(SockDiagReply, Tcp4) {
                       {"0.0.0.0", 8080, 59525, 0, false, Family::ipv4}});
 }
 
+// Every socket of the recording was made by one program, so in one cgroup: the kernel reports it
+// (INET_DIAG_CGROUP_ID) for IPv4 and IPv6 alike.
+TEST(SockDiagReply, CgroupOfTheSocket) {
+    const auto v4 = parse(tcp4_reply_0, Transport::tcp, 101);
+    const auto v6 = parse(tcp6_reply_0, Transport::tcp, 102);
+    ASSERT_FALSE(v4.empty());
+    ASSERT_FALSE(v6.empty());
+    EXPECT_NE(v4.front().cgroup_id, 0u);
+    for (const auto& listener : v4) {
+        EXPECT_EQ(listener.cgroup_id, v4.front().cgroup_id);
+    }
+    for (const auto& listener : v6) {
+        EXPECT_EQ(listener.cgroup_id, v4.front().cgroup_id);
+    }
+}
+
 TEST(SockDiagReply, DoneDatagram) {
     ReplyProgress progress;
     EXPECT_TRUE(parse(tcp4_reply_1, Transport::tcp, 101, &progress).empty());

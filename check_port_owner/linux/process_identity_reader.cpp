@@ -3,7 +3,9 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,8 +15,10 @@
 #include <optional>
 
 #include "core/text_lines.hpp"
+#include "linux/cgroup_container.hpp"
 #include "linux/cgroup_unit.hpp"
 #include "linux/file_reading.hpp"
+#include "linux/unique_fd.hpp"
 
 namespace port_owner::linux_os {
 namespace {
@@ -111,6 +115,40 @@ bool read_executable(int pid_directory_fd, ProcessIdentity& identity) {
     return true;
 }
 
+// A container's paths are its own: whether the running file is the one at `path` in the
+// process's root (/proc/PID/root), resolved the way the process itself would, with its absolute
+// symlinks kept inside that root (RESOLVE_IN_ROOT, Linux 5.6) so that a link in the container's
+// image cannot point the check at a file of the host.
+ExecutableFileCheck check_executable_in_own_root(int pid_directory_fd, const std::string& path) {
+    struct stat running {};
+    if (::fstatat(pid_directory_fd, "exe", &running, 0) != 0) {
+        return ExecutableFileCheck::unknown;
+    }
+    if (running.st_nlink == 0) {
+        return ExecutableFileCheck::different_file;
+    }
+    const UniqueFd root(::openat(pid_directory_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root.valid()) {
+        return ExecutableFileCheck::unknown;
+    }
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    const UniqueFd file(
+        static_cast<int>(::syscall(SYS_openat2, root.get(), path.c_str(), &how, sizeof(how))));
+    if (!file.valid()) {
+        return errno == ENOENT || errno == ENOTDIR ? ExecutableFileCheck::different_file
+                                                   : ExecutableFileCheck::unknown;
+    }
+    struct stat at_path {};
+    if (::fstat(file.get(), &at_path) != 0) {
+        return ExecutableFileCheck::unknown;
+    }
+    return at_path.st_dev == running.st_dev && at_path.st_ino == running.st_ino
+               ? ExecutableFileCheck::same_file
+               : ExecutableFileCheck::different_file;
+}
+
 bool in_other_mount_namespace(int pid_directory_fd) {
     // Ours does not change during a check: looked up once.
     static const std::optional<struct stat> ours = []() -> std::optional<struct stat> {
@@ -173,6 +211,13 @@ std::optional<ProcessIdentity> read_process_identity(int pid, int pid_directory_
     }
     if (read_file_at(pid_directory_fd, "cgroup", text, 8192) == 0) {
         identity.unit = unit_from_cgroup(text);
+        identity.container = container_from_cgroup(text);
+    }
+    // exe: names a path in the container's file system for a process in a container.
+    if (identity.container && identity.other_mount_namespace && identity.executable &&
+        !identity.executable_deleted) {
+        identity.executable_file =
+            check_executable_in_own_root(pid_directory_fd, *identity.executable);
     }
     // A last look: if the process died while we read, some of the above may be empty. fstatat,
     // not faccessat: access checks run without effective capabilities, and under hidepid that

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "linux/docker_proxy_follower.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <map>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "core/proxy_command_line.hpp"
+#include "linux/holder_scan.hpp"
+#include "linux/listener_source.hpp"
+#include "linux/network_namespace_thread.hpp"
+#include "linux/privilege.hpp"
+#include "linux/sock_diag_source.hpp"
+#include "linux/unique_fd.hpp"
+
+namespace port_owner::linux_os {
+namespace {
+
+constexpr std::string_view docker_proxy_name = "docker-proxy";
+
+constexpr std::array<std::string_view, 5> proxy_folders = {
+    "/usr/bin/", "/usr/sbin/", "/usr/libexec/docker/", "/usr/local/bin/", "/usr/local/sbin/"};
+
+bool owned_by_root_alone(const char* path) {
+    struct stat file {};
+    return ::stat(path, &file) == 0 && file.st_uid == 0 &&
+           (file.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+// The network namespaces of the host's processes, one process for each (the first pid seen).
+std::map<ino_t, int> network_namespaces() {
+    std::map<ino_t, int> namespaces;
+    struct stat own {};
+    if (::stat("/proc/self/ns/net", &own) != 0) {
+        return namespaces;
+    }
+    const UniqueFd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    DIR* directory = proc.valid() ? ::fdopendir(::dup(proc.get())) : nullptr;
+    if (directory == nullptr) {
+        return namespaces;
+    }
+    while (const dirent* entry = ::readdir(directory)) {
+        const std::string_view name = entry->d_name;
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string_view::npos) {
+            continue;
+        }
+        const auto path = fmt::format("{}/ns/net", name);
+        struct stat theirs {};
+        if (::fstatat(proc.get(), path.c_str(), &theirs, 0) != 0 || theirs.st_ino == own.st_ino) {
+            continue;
+        }
+        namespaces.emplace(theirs.st_ino, std::atoi(entry->d_name));
+    }
+    ::closedir(directory);
+    return namespaces;
+}
+
+// Opens /proc/PID/ns/net and checks it is still the namespace `inode` (the pid may be reused).
+UniqueFd open_namespace(int pid, ino_t inode) {
+    UniqueFd fd(::open(fmt::format("/proc/{}/ns/net", pid).c_str(), O_RDONLY | O_CLOEXEC));
+    struct stat opened {};
+    if (fd.valid() && (::fstat(fd.get(), &opened) != 0 || opened.st_ino != inode)) {
+        fd.reset();
+    }
+    return fd;
+}
+
+// Whether an interface of the calling thread's network namespace has `address`.
+bool has_address(const IpAddress& address) {
+    ifaddrs* list = nullptr;
+    if (::getifaddrs(&list) != 0) {
+        return false;
+    }
+    bool found = false;
+    for (const auto* entry = list; entry != nullptr && !found; entry = entry->ifa_next) {
+        if (entry->ifa_addr == nullptr) {
+            continue;
+        }
+        if (entry->ifa_addr->sa_family == AF_INET) {
+            std::array<std::uint8_t, 4> bytes{};
+            std::memcpy(bytes.data(),
+                        &reinterpret_cast<const sockaddr_in*>(entry->ifa_addr)->sin_addr, 4);
+            found = IpAddress::ipv4(bytes) == address;
+        } else if (entry->ifa_addr->sa_family == AF_INET6) {
+            std::array<std::uint8_t, 16> bytes{};
+            std::memcpy(bytes.data(),
+                        &reinterpret_cast<const sockaddr_in6*>(entry->ifa_addr)->sin6_addr, 16);
+            found = IpAddress::ipv6(bytes) == address;
+        }
+    }
+    ::freeifaddrs(list);
+    return found;
+}
+
+// What the search for the namespace behind a proxy found.
+struct Behind {
+    std::vector<Listener> listeners;  // the listeners there that take the forwarded connections
+    std::string problem;
+};
+
+std::string setns_problem(int error) {
+    if (error == EPERM) {
+        return "entering the container's network namespace needs CAP_SYS_ADMIN (run the check as "
+               "root or through sudo)";
+    }
+    return fmt::format("cannot enter a network namespace: {}", std::strerror(error));
+}
+
+// The namespace whose interfaces have the proxy's container address, and its listeners on the
+// container port. The address must be in exactly one namespace: two containers on separate
+// bridges may share an address, and then which one the proxy reaches is the host's routing,
+// which this does not second-guess.
+Behind find_listeners_behind(const DockerProxyTarget& target) {
+    Behind behind;
+    const auto family = target.container_address.family();
+    std::size_t owners = 0;
+    int first_error = 0;
+    for (const auto& [inode, pid] : network_namespaces()) {
+        const auto fd = open_namespace(pid, inode);
+        if (!fd.valid()) {
+            continue;
+        }
+        bool owns = false;
+        std::vector<Listener> found;
+        std::string failure;
+        const int error = run_in_network_namespace(fd.get(), [&] {
+            owns = has_address(target.container_address);
+            if (!owns) {
+                return;
+            }
+            try {
+                SockDiagSource source;
+                found = source.list(target.transport, family,
+                                    {{target.container_port, target.container_port}});
+            } catch (const ListenerSourceError& e) {
+                failure = e.what();
+            }
+        });
+        if (error != 0) {
+            first_error = first_error == 0 ? error : first_error;
+            continue;
+        }
+        if (!owns) {
+            continue;
+        }
+        ++owners;
+        behind.problem = failure;
+        for (const auto& listener : found) {
+            if (listener.address == target.container_address ||
+                (listener.address.is_wildcard() && listener.serves(family))) {
+                behind.listeners.push_back(listener);
+            }
+        }
+    }
+    if (owners > 1) {
+        return {{},
+                fmt::format("{} is an address in {} network namespaces",
+                            target.container_address.to_string(), owners)};
+    }
+    if (owners == 0) {
+        return {{},
+                first_error != 0 ? setns_problem(first_error)
+                                 : fmt::format("no network namespace has the address {}",
+                                               target.container_address.to_string())};
+    }
+    if (behind.problem.empty() && behind.listeners.empty()) {
+        behind.problem = fmt::format("nothing listens on {} in the container's network namespace",
+                                     target.container_text());
+    }
+    return behind;
+}
+
+// Why the proxy's command line does not describe the listener it holds, or "".
+std::string mismatch(const DockerProxyTarget& target, const Listener& held) {
+    // Go listens on a wildcard address with a dual-stack IPv6 socket: -host-ip 0.0.0.0 holds [::].
+    const bool same_address = !target.host_address || *target.host_address == held.address ||
+                              (target.host_address->is_wildcard() && held.address.is_wildcard());
+    if (target.transport == held.transport && target.host_port == held.port && same_address) {
+        return {};
+    }
+    return fmt::format("its command line names {}/{}:{}, not the listener it holds",
+                       transport_name(target.transport),
+                       target.host_address ? target.host_address->to_host_string() : "*",
+                       target.host_port);
+}
+
+void follow(ProcessIdentity& proxy, const Listener& held, UserNames& user_names,
+            ContainerNames& container_names) {
+    ProxyForwarding forwarding;
+    forwarding.proxy = std::string(docker_proxy_name);
+    const auto target = parse_docker_proxy_command_line(proxy.command_line);
+    if (!proxy.command_line_known || !target) {
+        forwarding.target = "an unknown address";
+        forwarding.problem = "its command line is not docker-proxy's";
+        proxy.proxy = std::move(forwarding);
+        return;
+    }
+    forwarding.target = target->container_text();
+    forwarding.problem = mismatch(*target, held);
+    if (forwarding.problem.empty()) {
+        auto behind = find_listeners_behind(*target);
+        forwarding.problem = std::move(behind.problem);
+        if (forwarding.problem.empty()) {
+            HolderScanRequest request;
+            for (const auto& listener : behind.listeners) {
+                request.sockets.push_back({listener.inode, listener.socket_uid});
+            }
+            raise_scan_capabilities();
+            auto scan = scan_holders(request);
+            lower_scan_capabilities();
+            for (auto& [inode, holders] : scan.holders) {
+                for (auto& holder : holders) {
+                    holder.user = user_names.name(holder.uid);
+                    if (holder.container) {
+                        container_names.name(*holder.container);
+                    }
+                    forwarding.holders.push_back(std::move(holder));
+                }
+            }
+            // As for the host's listeners: a process denied even with full privilege is one no
+            // configuration of the plugin could read, which does not put the holders in doubt.
+            const auto& unexamined = scan.unexamined;
+            const bool in_doubt =
+                unexamined.failed > 0 || (unexamined.denied > 0 && !has_scan_capabilities());
+            if (in_doubt) {
+                // Another holder may hide among the processes that could not be read.
+                forwarding.holders.clear();
+                forwarding.problem =
+                    "not every process could be examined for the listener behind it";
+            } else if (forwarding.holders.empty()) {
+                forwarding.problem =
+                    "no process holds the listener behind it (the container's process exited?)";
+            }
+        }
+    }
+    proxy.proxy = std::move(forwarding);
+}
+
+}  // namespace
+
+bool is_docker_proxy(const ProcessIdentity& holder) {
+    if (!holder.executable || holder.executable_deleted ||
+        holder.executable_file != ExecutableFileCheck::same_file || holder.uid != 0 ||
+        executable_basename(*holder.executable) != docker_proxy_name) {
+        return false;
+    }
+    const std::string_view path = *holder.executable;
+    const auto folder = path.substr(0, path.size() - docker_proxy_name.size());
+    return std::find(proxy_folders.begin(), proxy_folders.end(), folder) != proxy_folders.end() &&
+           owned_by_root_alone(holder.executable->c_str());
+}
+
+void follow_docker_proxies(std::vector<ObservedListener>& listeners, UserNames& user_names,
+                           ContainerNames& container_names) {
+    for (auto& listener : listeners) {
+        for (auto& holder : listener.holders) {
+            if (is_docker_proxy(holder)) {
+                follow(holder, listener.socket, user_names, container_names);
+            }
+        }
+    }
+}
+
+}  // namespace port_owner::linux_os

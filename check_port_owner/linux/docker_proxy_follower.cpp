@@ -16,10 +16,10 @@
 #include <fmt/format.h>
 
 #include "core/proxy_command_line.hpp"
-#include "linux/holder_scan.hpp"
 #include "linux/listener_source.hpp"
 #include "linux/network_namespace_thread.hpp"
-#include "linux/privilege.hpp"
+#include "linux/packaged_executable.hpp"
+#include "linux/proxy_holders.hpp"
 #include "linux/sock_diag_source.hpp"
 #include "linux/unique_fd.hpp"
 
@@ -27,15 +27,6 @@ namespace port_owner::linux_os {
 namespace {
 
 constexpr std::string_view docker_proxy_name = "docker-proxy";
-
-constexpr std::array<std::string_view, 5> proxy_folders = {
-    "/usr/bin/", "/usr/sbin/", "/usr/libexec/docker/", "/usr/local/bin/", "/usr/local/sbin/"};
-
-bool owned_by_root_alone(const char* path) {
-    struct stat file {};
-    return ::stat(path, &file) == 0 && file.st_uid == 0 &&
-           (file.st_mode & (S_IWGRP | S_IWOTH)) == 0;
-}
 
 // The network namespaces of the host's processes, one process for each (the first pid seen).
 std::map<ino_t, int> network_namespaces() {
@@ -107,14 +98,6 @@ struct Behind {
     std::vector<Listener> listeners;  // the listeners there that take the forwarded connections
     std::string problem;
 };
-
-std::string setns_problem(int error) {
-    if (error == EPERM) {
-        return "entering the container's network namespace needs CAP_SYS_ADMIN (run the check as "
-               "root or through sudo)";
-    }
-    return fmt::format("cannot enter a network namespace: {}", std::strerror(error));
-}
 
 // The namespace whose interfaces have the proxy's container address, and its listeners on the
 // container port. The address must be in exactly one namespace: two containers on separate
@@ -211,36 +194,7 @@ void follow(ProcessIdentity& proxy, const Listener& held, UserNames& user_names,
         auto behind = find_listeners_behind(*target);
         forwarding.problem = std::move(behind.problem);
         if (forwarding.problem.empty()) {
-            HolderScanRequest request;
-            for (const auto& listener : behind.listeners) {
-                request.sockets.push_back({listener.inode, listener.socket_uid});
-            }
-            raise_scan_capabilities();
-            auto scan = scan_holders(request);
-            lower_scan_capabilities();
-            for (auto& [inode, holders] : scan.holders) {
-                for (auto& holder : holders) {
-                    holder.user = user_names.name(holder.uid);
-                    if (holder.container) {
-                        container_names.name(*holder.container);
-                    }
-                    forwarding.holders.push_back(std::move(holder));
-                }
-            }
-            // As for the host's listeners: a process denied even with full privilege is one no
-            // configuration of the plugin could read, which does not put the holders in doubt.
-            const auto& unexamined = scan.unexamined;
-            const bool in_doubt =
-                unexamined.failed > 0 || (unexamined.denied > 0 && !has_scan_capabilities());
-            if (in_doubt) {
-                // Another holder may hide among the processes that could not be read.
-                forwarding.holders.clear();
-                forwarding.problem =
-                    "not every process could be examined for the listener behind it";
-            } else if (forwarding.holders.empty()) {
-                forwarding.problem =
-                    "no process holds the listener behind it (the container's process exited?)";
-            }
+            find_holders_behind(behind.listeners, forwarding, user_names, container_names);
         }
     }
     proxy.proxy = std::move(forwarding);
@@ -249,15 +203,9 @@ void follow(ProcessIdentity& proxy, const Listener& held, UserNames& user_names,
 }  // namespace
 
 bool is_docker_proxy(const ProcessIdentity& holder) {
-    if (!holder.executable || holder.executable_deleted ||
-        holder.executable_file != ExecutableFileCheck::same_file || holder.uid != 0 ||
-        executable_basename(*holder.executable) != docker_proxy_name) {
-        return false;
-    }
-    const std::string_view path = *holder.executable;
-    const auto folder = path.substr(0, path.size() - docker_proxy_name.size());
-    return std::find(proxy_folders.begin(), proxy_folders.end(), folder) != proxy_folders.end() &&
-           owned_by_root_alone(holder.executable->c_str());
+    // dockerd runs as root and starts the proxy so: a docker-proxy of another user was started
+    // by that user, with whatever command line it liked.
+    return holder.uid == 0 && runs_packaged_executable(holder, {docker_proxy_name});
 }
 
 void follow_docker_proxies(std::vector<ObservedListener>& listeners, UserNames& user_names,

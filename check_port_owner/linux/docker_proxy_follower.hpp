@@ -9,11 +9,8 @@
 
 namespace port_owner::linux_os {
 
-// Whether a holder is Docker's port proxy, judged by what the holder cannot forge: the file that
-// runs is named docker-proxy, lies in a folder where packages install it (/usr/bin, /usr/sbin,
-// /usr/libexec/docker, /usr/local/bin, /usr/local/sbin), is that very file in the plugin's mount
-// namespace, belongs to root and is writable by nobody else; and the process runs as root, as
-// dockerd starts it. Any other process calling itself docker-proxy is an ordinary holder.
+// Whether a holder is Docker's port proxy: docker-proxy as a package installs it
+// (runs_packaged_executable), run as root, as dockerd starts it.
 bool is_docker_proxy(const ProcessIdentity& holder);
 
 // Follows every docker-proxy among the listeners' holders to the listener behind it, and fills in

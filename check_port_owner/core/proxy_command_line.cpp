@@ -41,7 +41,98 @@ std::optional<std::uint16_t> parse_port(std::string_view text) {
     return port && *port != 0 ? port : std::nullopt;
 }
 
+struct PortSpan {
+    std::uint16_t low = 0;
+    std::uint16_t high = 0;
+};
+
+// "N" or "N-M", 1-65535, low <= high.
+std::optional<PortSpan> parse_span(std::string_view text) {
+    const auto dash = text.find('-');
+    const auto low = parse_port(text.substr(0, dash));
+    const auto high = dash == std::string_view::npos ? low : parse_port(text.substr(dash + 1));
+    if (!low || !high || *high < *low) {
+        return std::nullopt;
+    }
+    return PortSpan{*low, *high};
+}
+
+// One spec's answer for `port`: where it goes, or nullopt. A malformed item forwards nothing.
+std::optional<std::uint16_t> spec_target(std::string_view spec, std::uint16_t port) {
+    if (spec == "none") {
+        return std::nullopt;
+    }
+    if (spec == "all" || spec == "auto") {
+        return port;
+    }
+    std::optional<std::uint16_t> target;
+    while (!spec.empty()) {
+        const auto comma = spec.find(',');
+        auto item = spec.substr(0, comma);
+        spec.remove_prefix(comma == std::string_view::npos ? spec.size() : comma + 1);
+        const bool excluded = item.starts_with('~');
+        if (excluded) {
+            item.remove_prefix(1);
+        }
+        // An address (which may hold ':') comes before the last '/'.
+        if (const auto slash = item.rfind('/'); slash != std::string_view::npos) {
+            item.remove_prefix(slash + 1);
+        }
+        const auto colon = item.find(':');
+        const auto from = parse_span(item.substr(0, colon));
+        if (!from || port < from->low || port > from->high) {
+            continue;
+        }
+        if (excluded) {
+            return std::nullopt;  // an exclusion wins wherever it is written
+        }
+        if (target) {
+            continue;  // the first item that forwards the port says where
+        }
+        if (colon == std::string_view::npos) {
+            target = port;
+            continue;
+        }
+        const auto to = parse_span(item.substr(colon + 1));
+        if (to && to->high - to->low == from->high - from->low) {
+            target = static_cast<std::uint16_t>(to->low + (port - from->low));
+        }
+    }
+    return target;
+}
+
 }  // namespace
+
+std::optional<std::uint16_t> pasta_target_port(std::string_view command_line, Transport transport,
+                                               std::uint16_t host_port) {
+    const auto arguments = split_arguments(command_line);
+    const std::string_view short_option = transport == Transport::tcp ? "-t" : "-u";
+    const std::string_view long_option =
+        transport == Transport::tcp ? "--tcp-ports" : "--udp-ports";
+    for (std::size_t i = 1; i < arguments.size(); ++i) {
+        const auto argument = arguments[i];
+        if (argument == "--") {
+            break;  // the command pasta runs, with options of its own
+        }
+        std::optional<std::string_view> spec;
+        if (argument == short_option || argument == long_option) {
+            if (i + 1 < arguments.size()) {
+                spec = arguments[++i];
+            }
+        } else if (argument.starts_with(long_option) &&
+                   argument.substr(long_option.size()).starts_with('=')) {
+            spec = argument.substr(long_option.size() + 1);
+        } else if (argument.starts_with(short_option) && !argument.starts_with("--")) {
+            spec = argument.substr(short_option.size());  // getopt's "-t8080"
+        }
+        if (spec) {
+            if (const auto target = spec_target(*spec, host_port)) {
+                return target;
+            }
+        }
+    }
+    return std::nullopt;
+}
 
 std::string DockerProxyTarget::container_text() const {
     return fmt::format("{}:{}", container_address.to_host_string(), container_port);

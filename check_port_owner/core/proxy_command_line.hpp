@@ -32,4 +32,14 @@ struct DockerProxyTarget {
 // docs/architecture.md says what is checked against the kernel.
 std::optional<DockerProxyTarget> parse_docker_proxy_command_line(std::string_view command_line);
 
+// The port pasta forwards `host_port` to in its network namespace, from its command line
+// (arguments joined by single spaces): the -t/--tcp-ports or -u/--udp-ports specs of `transport`,
+// up to `--` (what follows is the command pasta runs). A spec is `none`, `all`, `auto` (the same
+// port), or a comma-separated list of `[ADDRESS[%INTERFACE]/]PORTS[:PORTS]` (PORTS: N or N-M;
+// `8080-8081:80-81` maps 8080 to 80) and exclusions `~PORTS`. nullopt when no spec forwards
+// `host_port`. The command line is the pasta process's own; what it names is then checked
+// against the kernel (a listener on that port in pasta's namespace).
+std::optional<std::uint16_t> pasta_target_port(std::string_view command_line, Transport transport,
+                                               std::uint16_t host_port);
+
 }  // namespace port_owner

@@ -60,3 +60,51 @@ TEST(DockerProxyCommandLine, RefusesWhatDockerdNeverWrites) {
 
 }  // namespace
 }  // namespace port_owner
+
+namespace port_owner {
+namespace {
+
+constexpr auto tcp = Transport::tcp;
+constexpr auto udp = Transport::udp;
+
+TEST(PastaForwards, AsPodmanWritesThem) {
+    const std::string line =
+        "/usr/bin/pasta --config-net -t 8080-8081:80-81 -u 5353:53 --dns-forward 169.254.1.1 "
+        "-T none -U none --no-map-gw --quiet --netns /run/user/1000/netns/netns-1";
+    EXPECT_EQ(pasta_target_port(line, tcp, 8080), 80);
+    EXPECT_EQ(pasta_target_port(line, tcp, 8081), 81);
+    EXPECT_FALSE(pasta_target_port(line, tcp, 8082));
+    EXPECT_EQ(pasta_target_port(line, udp, 5353), 53);
+    EXPECT_FALSE(pasta_target_port(line, udp, 8080));
+}
+
+TEST(PastaForwards, SpecForms) {
+    EXPECT_EQ(pasta_target_port("pasta -t 22", tcp, 22), 22);
+    EXPECT_EQ(pasta_target_port("pasta --tcp-ports=127.0.0.1/8000:80", tcp, 8000), 80);
+    EXPECT_EQ(pasta_target_port("pasta --tcp-ports ::1%lo/8000:80", tcp, 8000), 80);
+    EXPECT_EQ(pasta_target_port("pasta -t8000:80", tcp, 8000), 80);
+    EXPECT_EQ(pasta_target_port("pasta -t all", tcp, 4444), 4444);
+    EXPECT_EQ(pasta_target_port("pasta -t auto", tcp, 4444), 4444);
+    EXPECT_FALSE(pasta_target_port("pasta -t none", tcp, 22));
+    EXPECT_EQ(pasta_target_port("pasta -t 1000-2000,~1500", tcp, 1499), 1499);
+    EXPECT_FALSE(pasta_target_port("pasta -t 1000-2000,~1500", tcp, 1500));
+    EXPECT_FALSE(pasta_target_port("pasta -t ~1500,1000-2000", tcp, 1500));
+    EXPECT_EQ(pasta_target_port("pasta -t 22 -t 8000:80", tcp, 8000), 80);
+}
+
+TEST(PastaForwards, MalformedSpecsForwardNothing) {
+    EXPECT_FALSE(pasta_target_port("pasta -t 8000-8001:80", tcp, 8000));  // ranges differ
+    EXPECT_FALSE(pasta_target_port("pasta -t 9-8", tcp, 8));
+    EXPECT_FALSE(pasta_target_port("pasta -t 0", tcp, 0));
+    EXPECT_FALSE(pasta_target_port("pasta -t 70000", tcp, 4464));
+    EXPECT_FALSE(pasta_target_port("pasta -t", tcp, 22));
+    EXPECT_FALSE(pasta_target_port("pasta -T 22", tcp, 22));  // -T forwards the other way
+}
+
+TEST(PastaForwards, TheCommandAfterDoubleDashIsNotPastas) {
+    EXPECT_FALSE(pasta_target_port("pasta --config-net -- nc -t 22", tcp, 22));
+    EXPECT_EQ(pasta_target_port("pasta -t 22 -- nc -t 23", tcp, 22), 22);
+}
+
+}  // namespace
+}  // namespace port_owner

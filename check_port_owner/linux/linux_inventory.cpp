@@ -19,6 +19,7 @@
 #include "linux/file_reading.hpp"
 #include "linux/holder_scan.hpp"
 #include "linux/ip_local_ports.hpp"
+#include "linux/pasta_follower.hpp"
 #include "linux/privilege.hpp"
 #include "linux/proc_hidepid.hpp"
 #include "linux/proc_net_source.hpp"
@@ -199,6 +200,7 @@ Observation LinuxInventory::observe(const InventoryQuery& query) {
 
     auto attributed = attribute_holders(listeners, query.first_holder_only);
     follow_docker_proxies(attributed.sockets, user_names_, container_names_);
+    follow_pastas(attributed.sockets, user_names_, container_names_);
     if (in_nested_pid_namespace()) {
         observation.notes.push_back(
             "the plugin runs in a nested PID namespace (a container): processes outside it are "

@@ -387,3 +387,70 @@ def test_without_cap_sys_admin_the_proxy_is_not_followed(lab):
     assert result.code == 3, result.stdout
     assert "needs CAP_SYS_ADMIN" in result.first_line
     assert explicit.code == 0, explicit.stdout
+
+
+# pasta (Debian's passt package), as rootless Podman runs it: as the user, in a user namespace of
+# its own, forwarding host ports into the network namespace it made for the command it starts.
+PASTA = "/usr/bin/pasta"
+PODMAN_ID = "b" * 8 + os.urandom(28).hex()
+
+
+def allow_tun_for_everyone():
+    """/dev/net/tun as Debian's udev makes it (0666), for pasta running as nobody: in this test's
+    mount namespace only, over whatever the machine has (a sandbox may have 0600)."""
+    _mount("tmpfs", "/mnt", "tmpfs")
+    os.mknod("/mnt/tun", 0o666 | 0o020000, os.makedev(10, 200))
+    os.chmod("/mnt/tun", 0o666)
+    _mount("/mnt/tun", "/dev/net/tun", None, 4096)  # MS_BIND
+
+
+@pytest.fixture(scope="module")
+def pasta(lab):
+    if not os.path.exists(PASTA):
+        pytest.fail("pasta is missing: apt-get install passt", pytrace=False)
+    allow_tun_for_everyone()
+    # pasta needs a routable interface on the host's side to copy its addresses from.
+    subprocess.run(["ip", "route", "add", "default", "via", CONTAINER_ADDRESS, "dev",
+                    "veth-host"], check=True)
+
+    def as_nobody():
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+    process = lab.keep(subprocess.Popen(
+        [PASTA, "-f", "-t", "8090:8000", "-t", "8091:8001", "-u", "none", "-T", "none", "-U",
+         "none", "--config-net", "--", lab.nginx, "-I", "-c", HOLDER_SCRIPT, "0.0.0.0", "8000"],
+        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=as_nobody, env={"HOME": "/", "PATH": "/usr/bin:/bin"}, cwd="/"))
+    if process.stdout.readline() != b"ready\n":
+        pytest.fail("pasta did not start its command", pytrace=False)
+    children = wait_until(5, lambda: open(f"/proc/{process.pid}/task/{process.pid}/children",
+                                          encoding="ascii").read().split(), 0.05)
+    inside = int(children[0])
+    parent = os.path.join(cgroup2_root(), f"port-owner-test-{os.getpid()}.slice")
+    scope = os.path.join(parent, f"libpod-{PODMAN_ID}.scope")
+    os.makedirs(scope, exist_ok=True)
+    lab.cgroups.insert(0, scope)
+    with open(os.path.join(scope, "cgroup.procs"), "w", encoding="ascii") as procs:
+        procs.write(str(inside))
+    return process.pid, inside
+
+
+def test_pasta_followed_to_the_podman_container(lab, pasta):
+    pasta_pid, inside = pasta
+    result = lab.run(f"tcp/8090=container:{PODMAN_ID[:12]}")
+    assert result.code == 0, result.stdout
+    assert (f"(pid {pasta_pid}) -> container {PODMAN_ID[:12]}: nginx (pid {inside}, "
+            f"user nobody)") in result.first_line
+    assert "-> port 8000 of its network namespace container" in result.stdout
+    assert lab.run("tcp/8090=nginx+user:nobody").code == 0
+    assert lab.run("tcp/8090=apache2").code == 2
+
+
+def test_pasta_with_nothing_behind_the_port(lab, pasta):
+    result = lab.run(f"tcp/8091=container:{PODMAN_ID[:12]}")
+    assert result.code == 3, result.stdout
+    assert "nothing listens on port 8001 in its network namespace" in result.first_line
+    # This pasta also leaves its listening sockets open in the command it starts: that process,
+    # in the container, holds the host's listener too, and is judged as itself.
+    assert lab.run(f"tcp/8091=exe:/usr/bin/passt*,container:{PODMAN_ID[:12]}").code == 0
+    assert lab.run("tcp/8091=exe:/usr/bin/passt*").code == 2

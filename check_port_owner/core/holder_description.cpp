@@ -53,7 +53,7 @@ std::string describe_process(const ProcessIdentity& holder, int verbosity, Conta
     if (holder.executable) {
         text += fmt::format(" exe {}", escape_text(*holder.executable, path_width));
         // A container's paths are its own: exe: is checked against its file system, not ours.
-        const bool container_paths = holder.container && holder.other_mount_namespace;
+        const bool container_paths = holder.container && holder.container->own_paths;
         if (holder.executable_deleted) {
             text += " (deleted)";
         } else if (holder.executable_file == ExecutableFileCheck::different_file) {
@@ -68,7 +68,7 @@ std::string describe_process(const ProcessIdentity& holder, int verbosity, Conta
                                                                     : holder.executable_problem,
                                                                 error_text_width));
     }
-    if (holder.other_mount_namespace && !holder.container) {
+    if (holder.other_mount_namespace && !(holder.container && holder.container->own_paths)) {
         text += " mount namespace other than the plugin's";
     }
     if (!holder.unit.empty()) {

@@ -54,6 +54,9 @@ struct ContainerIdentity {
     std::string engine;  // "docker" or "podman"
     std::string id;      // 64 lowercase hex digits
     std::string name;    // empty when the engine's state does not name it (or cannot be read)
+    // True when the process's executable path was checked in the container's own root (a
+    // container root made, in a mount namespace of its own): exe: then speaks of its paths.
+    bool own_paths = false;
 
     // The first 12 digits, as `docker ps` shows the id.
     std::string short_id() const { return id.substr(0, 12); }

@@ -28,12 +28,15 @@ std::optional<std::string_view> id_between(std::string_view component, std::stri
     return is_container_id(id) ? std::optional(id) : std::nullopt;
 }
 
-std::optional<ContainerIdentity> container_in_path(std::string_view path) {
+std::optional<ContainerCgroup> container_in_path(std::string_view path) {
+    const auto whole = path;
     std::string_view previous;
     while (!path.empty()) {
         const auto slash = path.find('/');
         const auto component = path.substr(0, slash);
         path.remove_prefix(slash == std::string_view::npos ? path.size() : slash + 1);
+        const auto end =
+            static_cast<std::size_t>(component.data() - whole.data()) + component.size();
         std::optional<std::string_view> id;
         std::string_view engine;
         if ((id = id_between(component, "docker-", ".scope"))) {
@@ -47,7 +50,8 @@ std::optional<ContainerIdentity> container_in_path(std::string_view path) {
             engine = "podman";
         }
         if (id) {
-            return ContainerIdentity{std::string(engine), std::string(*id), {}};
+            return ContainerCgroup{{std::string(engine), std::string(*id), {}},
+                                   std::string(whole.substr(0, end))};
         }
         previous = component;
     }
@@ -57,7 +61,12 @@ std::optional<ContainerIdentity> container_in_path(std::string_view path) {
 }  // namespace
 
 std::optional<ContainerIdentity> container_from_cgroup(std::string_view cgroup_text) {
-    std::optional<ContainerIdentity> fallback;
+    auto found = find_container_cgroup(cgroup_text);
+    return found ? std::optional(std::move(found->container)) : std::nullopt;
+}
+
+std::optional<ContainerCgroup> find_container_cgroup(std::string_view cgroup_text) {
+    std::optional<ContainerCgroup> fallback;
     for (const std::string_view line : TextLines(cgroup_text)) {
         // hierarchy-id:controllers:path; the unified hierarchy (0::) is the one to trust, any
         // other (cgroup v1) is a fallback.

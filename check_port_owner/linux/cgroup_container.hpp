@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/socket_model.hpp"
@@ -15,5 +16,13 @@ namespace port_owner::linux_os {
 // container. The outermost match wins: a container nested in another is named by the one this
 // host runs. Only the name is left empty; nullopt when the process is in no container.
 std::optional<ContainerIdentity> container_from_cgroup(std::string_view cgroup_text);
+
+// The same, with the container's cgroup directory (the path up to and including the component
+// that names it, as /proc/PID/cgroup writes it: `/system.slice/docker-<id>.scope`).
+struct ContainerCgroup {
+    ContainerIdentity container;
+    std::string directory;
+};
+std::optional<ContainerCgroup> find_container_cgroup(std::string_view cgroup_text);
 
 }  // namespace port_owner::linux_os

@@ -454,3 +454,43 @@ def test_pasta_with_nothing_behind_the_port(lab, pasta):
     # in the container, holds the host's listener too, and is judged as itself.
     assert lab.run(f"tcp/8091=exe:/usr/bin/passt*,container:{PODMAN_ID[:12]}").code == 0
     assert lab.run("tcp/8091=exe:/usr/bin/passt*").code == 2
+
+
+def start_in_own_root(lab, port):
+    """A holder in a mount namespace of its own, running /opt/nginx from a tmpfs there: the path
+    names its file in its root, and nothing (or another file) on the host."""
+    script = ('mount -t tmpfs tmpfs /opt && cp "$0" /opt/nginx && exec /opt/nginx -I -c "$1" '
+              f'0.0.0.0 {port}')
+    process = lab.keep(subprocess.Popen(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, lab.nginx,
+         HOLDER_SCRIPT], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL))
+    if process.stdout.readline() != b"ready\n":
+        raise RuntimeError("the holder in its own root did not get ready")
+    return process
+
+
+def test_exe_is_the_containers_path_in_a_container_root_made(lab):
+    process = start_in_own_root(lab, 8087)
+    lab.place_in_container_cgroup(process.pid)
+    result = lab.run("tcp/8087=exe:/opt/nginx")
+    process.kill()
+    assert result.code == 0, result.stdout
+    assert "exe /opt/nginx (path in the container)" in result.stdout
+
+
+def test_exe_is_the_hosts_path_in_a_cgroup_a_user_made(lab):
+    # A user with a delegated cgroup subtree can name a cgroup like a container's and run a
+    # mount namespace of their own in it: its paths then prove nothing.
+    process = start_in_own_root(lab, 8088)
+    parent = os.path.join(cgroup2_root(), f"port-owner-test-{os.getpid()}.slice")
+    scope = os.path.join(parent, f"docker-{'d' * 64}.scope")
+    os.makedirs(scope, exist_ok=True)
+    lab.cgroups.insert(0, scope)
+    os.chown(scope, NOBODY, NOBODY)
+    with open(os.path.join(scope, "cgroup.procs"), "w", encoding="ascii") as procs:
+        procs.write(str(process.pid))
+    result = lab.run("tcp/8088=exe:/opt/nginx")
+    process.kill()
+    assert result.code == 2, result.stdout
+    assert "exe /opt/nginx (not the file at that path here) mount namespace other than the " \
+        "plugin's" in result.stdout

@@ -28,6 +28,7 @@ ContainerIdentity web_container() {
 ProcessIdentity nginx_in_web(int pid = 4242) {
     auto holder = process("nginx", "/usr/sbin/nginx", pid, 101, "systemd-network");
     holder.container = web_container();
+    holder.container->own_paths = true;
     holder.other_mount_namespace = true;
     return holder;
 }

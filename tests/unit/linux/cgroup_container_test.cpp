@@ -60,3 +60,19 @@ TEST(ContainerFromCgroup, OutermostContainerWins) {
 
 }  // namespace
 }  // namespace port_owner::linux_os
+
+namespace port_owner::linux_os {
+namespace {
+
+TEST(FindContainerCgroup, GivesTheContainersDirectory) {
+    const std::string id(64, 'c');
+    const auto found = find_container_cgroup("0::/system.slice/docker-" + id + ".scope/init\n");
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->directory, "/system.slice/docker-" + id + ".scope");
+    const auto cgroupfs = find_container_cgroup("0::/docker/" + id + "\n");
+    ASSERT_TRUE(cgroupfs);
+    EXPECT_EQ(cgroupfs->directory, "/docker/" + id);
+}
+
+}  // namespace
+}  // namespace port_owner::linux_os

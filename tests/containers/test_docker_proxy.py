@@ -494,3 +494,15 @@ def test_exe_is_the_hosts_path_in_a_cgroup_a_user_made(lab):
     assert result.code == 2, result.stdout
     assert "exe /opt/nginx (not the file at that path here) mount namespace other than the " \
         "plugin's" in result.stdout
+
+
+def test_learn_writes_the_container_behind_the_proxy(lab):
+    learned = plugin_run.run(lab.plugin, ["--learn"])
+    assert learned.code == 0, learned.stderr
+    assert ("[tcp/8080]\n# 0.0.0.0 docker-proxy user root\n"
+            f"allow = container:{CONTAINER_NAME}\n") in learned.stdout
+    path = os.path.join(lab.workdir, "learned.ini")
+    with open(path, "w", encoding="utf-8") as allow_list:
+        allow_list.write(learned.stdout)
+    result = plugin_run.run(lab.plugin, ["-C", path, "-v"])
+    assert result.first_line.startswith("PORT_OWNER OK"), result.stdout

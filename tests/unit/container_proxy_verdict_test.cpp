@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "core/allow_entry.hpp"
+#include "core/allow_list_file.hpp"
 #include "core/input_error.hpp"
+#include "core/learned_allow_list.hpp"
 #include "core/report.hpp"
 #include "core/rule.hpp"
 #include "core/verdict.hpp"
@@ -153,6 +155,27 @@ TEST(ProxyReport, SaysWhyTheProxyWasNotFollowed) {
     const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {});
     EXPECT_NE(output.find("not verified"), std::string::npos) << output;
     EXPECT_NE(output.find("nothing listens on 172.17.0.2:80"), std::string::npos) << output;
+}
+
+TEST(ProxyLearning, LearnsTheContainerBehindAFollowedProxy) {
+    const std::vector listeners{observed(tcp("0.0.0.0", 8080), {docker_proxy({nginx_in_web()})})};
+    const auto text = format_learned_allow_list(listeners, EphemeralPorts{}, on_linux);
+    EXPECT_NE(text.find("allow = container:web\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("docker-proxy\n"), std::string::npos) << text;
+    const auto file = parse_allow_list(text, "learned.ini");
+    EXPECT_EQ(evaluate(file.rules, listeners, {}, on_linux).overall, State::ok);
+    // Another container behind the same port is caught.
+    auto other = nginx_in_web();
+    other.container->name = "db";
+    const std::vector changed{observed(tcp("0.0.0.0", 8080), {docker_proxy({other})})};
+    EXPECT_EQ(evaluate(file.rules, changed, {}, on_linux).overall, State::critical);
+}
+
+TEST(ProxyLearning, AnUnfollowedProxyIsLearnedExplicitlyWithAWarning) {
+    const std::vector listeners{observed(tcp("0.0.0.0", 8080), {docker_proxy({}, "no privilege")})};
+    const auto text = format_learned_allow_list(listeners, EphemeralPorts{}, on_linux);
+    EXPECT_NE(text.find("allow = exe:/usr/sbin/docker-proxy\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("not followed (no privilege)"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -66,14 +66,14 @@ UniqueFd open_namespace(int pid, ino_t inode) {
     return fd;
 }
 
-// Whether an interface of the calling thread's network namespace has `address`.
-bool has_address(const IpAddress& address) {
+// The addresses on the interfaces of the calling thread's network namespace.
+std::vector<IpAddress> interface_addresses() {
+    std::vector<IpAddress> addresses;
     ifaddrs* list = nullptr;
     if (::getifaddrs(&list) != 0) {
-        return false;
+        return addresses;
     }
-    bool found = false;
-    for (const auto* entry = list; entry != nullptr && !found; entry = entry->ifa_next) {
+    for (const auto* entry = list; entry != nullptr; entry = entry->ifa_next) {
         if (entry->ifa_addr == nullptr) {
             continue;
         }
@@ -81,17 +81,64 @@ bool has_address(const IpAddress& address) {
             std::array<std::uint8_t, 4> bytes{};
             std::memcpy(bytes.data(),
                         &reinterpret_cast<const sockaddr_in*>(entry->ifa_addr)->sin_addr, 4);
-            found = IpAddress::ipv4(bytes) == address;
+            addresses.push_back(IpAddress::ipv4(bytes));
         } else if (entry->ifa_addr->sa_family == AF_INET6) {
             std::array<std::uint8_t, 16> bytes{};
             std::memcpy(bytes.data(),
                         &reinterpret_cast<const sockaddr_in6*>(entry->ifa_addr)->sin6_addr, 16);
-            found = IpAddress::ipv6(bytes) == address;
+            addresses.push_back(IpAddress::ipv6(bytes));
         }
     }
     ::freeifaddrs(list);
-    return found;
+    return addresses;
 }
+
+// Which network namespaces have which addresses. Every namespace is entered once per check, the
+// first time a docker-proxy is followed, however many proxies there are.
+class AddressIndex {
+  public:
+    struct Owner {
+        ino_t inode = 0;
+        int pid = 0;
+    };
+
+    const std::vector<Owner>& owners(const IpAddress& address) {
+        build();
+        static const std::vector<Owner> none;
+        const auto found = owners_.find(address);
+        return found == owners_.end() ? none : found->second;
+    }
+    // The errno of the first namespace that could not be entered, 0 when none.
+    int first_error() const { return first_error_; }
+
+  private:
+    void build() {
+        if (built_) {
+            return;
+        }
+        built_ = true;
+        for (const auto& [inode, pid] : network_namespaces()) {
+            const auto fd = open_namespace(pid, inode);
+            if (!fd.valid()) {
+                continue;
+            }
+            std::vector<IpAddress> addresses;
+            const int error =
+                run_in_network_namespace(fd.get(), [&] { addresses = interface_addresses(); });
+            if (error != 0) {
+                first_error_ = first_error_ == 0 ? error : first_error_;
+                continue;
+            }
+            for (const auto& address : addresses) {
+                owners_[address].push_back({inode, pid});
+            }
+        }
+    }
+
+    bool built_ = false;
+    int first_error_ = 0;
+    std::map<IpAddress, std::vector<Owner>> owners_;
+};
 
 // What the search for the namespace behind a proxy found.
 struct Behind {
@@ -103,58 +150,52 @@ struct Behind {
 // container port. The address must be in exactly one namespace: two containers on separate
 // bridges may share an address, and then which one the proxy reaches is the host's routing,
 // which this does not second-guess.
-Behind find_listeners_behind(const DockerProxyTarget& target) {
+Behind find_listeners_behind(const DockerProxyTarget& target, AddressIndex& index) {
+    const auto& address = target.container_address;
+    const auto& owners = index.owners(address);
+    if (owners.size() > 1) {
+        return {{},
+                fmt::format("{} is an address in {} network namespaces", address.to_string(),
+                            owners.size())};
+    }
+    if (owners.empty()) {
+        return {{},
+                index.first_error() != 0
+                    ? setns_problem(index.first_error())
+                    : fmt::format("no network namespace has the address {}", address.to_string())};
+    }
+    const auto fd = open_namespace(owners.front().pid, owners.front().inode);
+    if (!fd.valid()) {
+        return {{}, "the container's network namespace is gone"};
+    }
     Behind behind;
-    const auto family = target.container_address.family();
-    std::size_t owners = 0;
-    int first_error = 0;
-    for (const auto& [inode, pid] : network_namespaces()) {
-        const auto fd = open_namespace(pid, inode);
-        if (!fd.valid()) {
-            continue;
+    bool still_there = false;
+    std::vector<Listener> found;
+    const int error = run_in_network_namespace(fd.get(), [&] {
+        // The address may have moved since the index was made: asked again, in the same visit.
+        const auto addresses = interface_addresses();
+        still_there = std::find(addresses.begin(), addresses.end(), address) != addresses.end();
+        try {
+            SockDiagSource source;
+            found = source.list(target.transport, address.family(),
+                                {{target.container_port, target.container_port}});
+        } catch (const ListenerSourceError& e) {
+            behind.problem = e.what();
         }
-        bool owns = false;
-        std::vector<Listener> found;
-        std::string failure;
-        const int error = run_in_network_namespace(fd.get(), [&] {
-            owns = has_address(target.container_address);
-            if (!owns) {
-                return;
-            }
-            try {
-                SockDiagSource source;
-                found = source.list(target.transport, family,
-                                    {{target.container_port, target.container_port}});
-            } catch (const ListenerSourceError& e) {
-                failure = e.what();
-            }
-        });
-        if (error != 0) {
-            first_error = first_error == 0 ? error : first_error;
-            continue;
-        }
-        if (!owns) {
-            continue;
-        }
-        ++owners;
-        behind.problem = failure;
-        for (const auto& listener : found) {
-            if (listener.address == target.container_address ||
-                (listener.address.is_wildcard() && listener.serves(family))) {
-                behind.listeners.push_back(listener);
-            }
-        }
+    });
+    if (error != 0) {
+        return {{}, setns_problem(error)};
     }
-    if (owners > 1) {
+    if (!still_there) {
         return {{},
-                fmt::format("{} is an address in {} network namespaces",
-                            target.container_address.to_string(), owners)};
+                fmt::format("the address {} left the container's network namespace",
+                            address.to_string())};
     }
-    if (owners == 0) {
-        return {{},
-                first_error != 0 ? setns_problem(first_error)
-                                 : fmt::format("no network namespace has the address {}",
-                                               target.container_address.to_string())};
+    for (const auto& listener : found) {
+        if (listener.address == address ||
+            (listener.address.is_wildcard() && listener.serves(address.family()))) {
+            behind.listeners.push_back(listener);
+        }
     }
     if (behind.problem.empty() && behind.listeners.empty()) {
         behind.problem = fmt::format("nothing listens on {} in the container's network namespace",
@@ -177,8 +218,8 @@ std::string mismatch(const DockerProxyTarget& target, const Listener& held) {
                        target.host_port);
 }
 
-void follow(ProcessIdentity& proxy, const Listener& held, UserNames& user_names,
-            ContainerNames& container_names) {
+void follow(ProcessIdentity& proxy, const Listener& held, AddressIndex& index,
+            UserNames& user_names, ContainerNames& container_names) {
     ProxyForwarding forwarding;
     forwarding.proxy = std::string(docker_proxy_name);
     const auto target = parse_docker_proxy_command_line(proxy.command_line);
@@ -191,7 +232,7 @@ void follow(ProcessIdentity& proxy, const Listener& held, UserNames& user_names,
     forwarding.target = target->container_text();
     forwarding.problem = mismatch(*target, held);
     if (forwarding.problem.empty()) {
-        auto behind = find_listeners_behind(*target);
+        auto behind = find_listeners_behind(*target, index);
         forwarding.problem = std::move(behind.problem);
         if (forwarding.problem.empty()) {
             find_holders_behind(behind.listeners, forwarding, user_names, container_names);
@@ -210,10 +251,11 @@ bool is_docker_proxy(const ProcessIdentity& holder) {
 
 void follow_docker_proxies(std::vector<ObservedListener>& listeners, UserNames& user_names,
                            ContainerNames& container_names) {
+    AddressIndex index;
     for (auto& listener : listeners) {
         for (auto& holder : listener.holders) {
             if (is_docker_proxy(holder)) {
-                follow(holder, listener.socket, user_names, container_names);
+                follow(holder, listener.socket, index, user_names, container_names);
             }
         }
     }

@@ -506,3 +506,25 @@ def test_learn_writes_the_container_behind_the_proxy(lab):
         allow_list.write(learned.stdout)
     result = plugin_run.run(lab.plugin, ["-C", path, "-v"])
     assert result.first_line.startswith("PORT_OWNER OK"), result.stdout
+
+
+def test_address_in_two_namespaces_is_not_followed(lab):
+    # Two containers on separate bridges may share an address; which one the proxy reaches is the
+    # host's routing, which the check does not guess.
+    twin = subprocess.Popen(["unshare", "--net", "sleep", "infinity"])
+    try:
+        wait_until(5, lambda: os.readlink(f"/proc/{twin.pid}/ns/net")
+                   != os.readlink("/proc/self/ns/net"), 0.05)
+        inside = ["nsenter", f"--net=/proc/{twin.pid}/ns/net", "ip"]
+        subprocess.run(inside + ["link", "add", "twin0", "type", "veth", "peer", "name", "twin1"],
+                       check=True)
+        subprocess.run(inside + ["addr", "add", f"{CONTAINER_ADDRESS}/24", "dev", "twin0"],
+                       check=True)
+        result = lab.run(f"tcp/8080=container:{CONTAINER_NAME}")
+    finally:
+        twin.kill()
+        twin.wait()
+    assert result.code == 3, result.stdout
+    assert f"{CONTAINER_ADDRESS} is an address in 2 network namespaces" in result.first_line
+    # Once the twin is gone, the proxy is followed again.
+    assert lab.run(f"tcp/8080=container:{CONTAINER_NAME}").code == 0

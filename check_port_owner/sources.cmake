@@ -8,6 +8,7 @@ set(PORT_OWNER_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/core/allow_list_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/answer_agreement.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/ephemeral_ports.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/core/container_name.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/excluded_port_range.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/extra_opts_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/glob_match.cpp
@@ -19,6 +20,7 @@ set(PORT_OWNER_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/core/occupant_description.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/perfdata.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/port_occupant.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/core/proxy_command_line.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/report.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/rule.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/socket_model.cpp

@@ -24,7 +24,9 @@ packages=(cmake g++ make pkg-config libboost-program-options-dev libfmt-dev libr
           # The Windows build (packaging/windows/README.md), its wine chroot, and its packages:
           # wixl (from msitools) makes the MSI, msiinfo reads it back.
           g++-mingw-w64-x86-64-posix unicode-data python3-six googletest debootstrap
-          wixl msitools zip unzip)
+          wixl msitools zip unzip
+          # Container attribution (tests/containers): rootless Podman's port forwarder, pasta.
+          passt)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||

@@ -243,6 +243,10 @@ Rules:
     service:NAME          Windows: a service the process hosts (W3SVC);
                           service:HTTP allows HTTP.sys (System, pid 4),
                           and the processes behind its URLs are judged too
+    container:NAME|ID     the container the process runs in (12+ digits of
+                          its id); a proxy (docker-proxy, pasta) is judged
+                          by the process behind it unless NAME or exe:
+                          names the proxy itself
     cmdline:REGEX         RE2 regex found anywhere in the command line. It
                           takes the rest of its entry ('+' too) and of a -p
                           argument (',' too), so it comes last:

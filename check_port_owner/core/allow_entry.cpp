@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "core/container_name.hpp"
 #include "core/input_error.hpp"
 #include "core/whole_number.hpp"
 
@@ -65,6 +66,22 @@ bool is_absolute_path(std::string_view path) {
             (path[2] == '\\' || path[2] == '/'));
 }
 
+// An id prefix names a container only when it is long enough not to name many by chance:
+// `docker ps` shows 12 digits, and `container:a` must not allow every id starting with `a`.
+constexpr std::size_t min_container_id_prefix = 12;
+
+// `container:` against the container a process runs in: its name, or a prefix of its id.
+bool container_matches(std::string_view value, const std::optional<ContainerIdentity>& container) {
+    if (!container) {
+        return false;
+    }
+    if (!container->name.empty() && container->name == value) {
+        return true;
+    }
+    return value.size() >= min_container_id_prefix &&
+           std::string_view(container->id).starts_with(value);
+}
+
 AllowCondition parse_condition(std::string_view text, std::string_view whole_entry) {
     struct Prefix {
         std::string_view name;
@@ -76,6 +93,7 @@ AllowCondition parse_condition(std::string_view text, std::string_view whole_ent
         {"user:", AllowCondition::Kind::user},
         {"unit:", AllowCondition::Kind::unit},
         {"service:", AllowCondition::Kind::service},
+        {"container:", AllowCondition::Kind::container},
         {command_line_prefix, AllowCondition::Kind::command_line},
     };
     AllowCondition condition;
@@ -94,7 +112,7 @@ AllowCondition parse_condition(std::string_view text, std::string_view whole_ent
         value.find_first_of(":/") != std::string_view::npos) {
         throw InputError(fmt::format(
             "invalid allow entry '{}': '{}' is neither a program name nor a known prefix "
-            "(exe:, name:, user:, unit:, service:, cmdline:)",
+            "(exe:, name:, user:, unit:, service:, container:, cmdline:)",
             whole_entry, value));
     }
     // `-p '80=nginx 81=nginx'` would otherwise allow a program named "nginx 81=nginx" and never
@@ -115,6 +133,12 @@ AllowCondition parse_condition(std::string_view text, std::string_view whole_ent
         throw InputError(fmt::format(
             "invalid allow entry '{}': a service name has no '/' or '\\' (service: takes the "
             "short name, W3SVC)",
+            whole_entry));
+    }
+    if (condition.kind == AllowCondition::Kind::container && !is_container_name(value)) {
+        throw InputError(fmt::format(
+            "invalid allow entry '{}': container: takes a container name (letters, digits, "
+            "'_', '.', '-') or an id prefix",
             whole_entry));
     }
     condition.value = std::string(value);
@@ -255,6 +279,9 @@ MatchKind AllowEntry::match(const ProcessIdentity& holder,
             case AllowCondition::Kind::service:
                 holds = hosts_service(holder, condition.value);
                 break;
+            case AllowCondition::Kind::container:
+                holds = container_matches(condition.value, holder.container);
+                break;
             case AllowCondition::Kind::command_line:
                 if (!holder.command_line_known) {
                     undecidable = true;
@@ -268,6 +295,13 @@ MatchKind AllowEntry::match(const ProcessIdentity& holder,
         }
     }
     return undecidable ? MatchKind::undecidable : MatchKind::matched;
+}
+
+bool AllowEntry::names_program() const {
+    return std::any_of(conditions_.begin(), conditions_.end(), [](const auto& condition) {
+        return condition.kind == AllowCondition::Kind::executable_name ||
+               condition.kind == AllowCondition::Kind::executable_path;
+    });
 }
 
 bool AllowEntry::is_user_only() const {

@@ -19,7 +19,16 @@ namespace port_owner {
 
 // One condition of an allow entry (grammar and reasons: docs/decisions.md).
 struct AllowCondition {
-    enum class Kind { executable_name, executable_path, comm, user, unit, service, command_line };
+    enum class Kind {
+        executable_name,
+        executable_path,
+        comm,
+        user,
+        unit,
+        service,
+        command_line,
+        container,
+    };
     Kind kind = Kind::executable_name;
     std::string value;                      // as written after the prefix
     std::optional<std::uint32_t> uid;       // for `user:` given as a number
@@ -54,6 +63,10 @@ class AllowEntry {
     // Judged by the naming conventions of the host that runs the check (NAME and exe: ignore
     // case on Windows, user: takes a SID there; core/match_conventions.hpp).
     MatchKind match(const ProcessIdentity& holder, const MatchConventions& conventions) const;
+
+    // True when the entry names a program (NAME or exe:). Only such an entry allows a container
+    // engine's port proxy itself; any other is judged on the processes behind the proxy.
+    bool names_program() const;
 
     // True when every condition is `user:`. Such an entry can be decided from the kernel's socket
     // owner alone, without seeing the holder process.

@@ -91,6 +91,37 @@ std::string ephemeral_port_lines(std::uint16_t port, const EphemeralPorts& ephem
         port, range, ephemeral.reserved_known ? " and not reserved" : "", reserve);
 }
 
+// The entry that allows one holder: the socket unit systemd holds it for, its services
+// (svchost), the container it runs in (behind a proxy too), its verified executable, else its
+// user (NAME never falls back to comm).
+std::string learned_entry(const ProcessIdentity& holder, const MatchConventions& conventions,
+                          std::set<std::string>& seen) {
+    if (!holder.activation.socket_unit.empty()) {
+        // systemd confirmed the unit: it names the listener for as long as the unit exists,
+        // before and after activation, whatever pid serves it.
+        return "unit:" + holder.activation.socket_unit;
+    }
+    if (auto services = service_entry(holder, conventions); !services.empty()) {
+        return services;
+    }
+    if (holder.container && !holder.container->name.empty()) {
+        return "container:" + holder.container->name;
+    }
+    if (holder.container) {
+        seen.insert(
+            fmt::format("pid {}: container {} has no name; its id changes when it is "
+                        "recreated",
+                        holder.pid, holder.container->short_id()));
+        return "container:" + holder.container->short_id();
+    }
+    // exe: matches only a verified executable, so only such a one is learned.
+    if (holder.executable && holder.executable_file == ExecutableFileCheck::same_file) {
+        return "exe:" + executable_pattern(*holder.executable, conventions);
+    }
+    seen.insert(fmt::format("pid {}: executable not verified, allowed by user only", holder.pid));
+    return user_entry(holder.uid, holder.user_sid, conventions);
+}
+
 }  // namespace
 
 std::string executable_pattern(const std::string& path, const MatchConventions& conventions) {
@@ -145,22 +176,22 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
             seen.insert(std::move(line));
         }
         for (const auto& holder : listener.holders) {
-            // exe: matches only a verified executable, so only such a one is learned; for any
-            // other the user is what can be known (NAME never falls back to comm).
-            if (!holder.activation.socket_unit.empty()) {
-                // systemd confirmed the unit: it names the listener for as long as the unit
-                // exists, before and after activation, whatever pid serves it.
-                allow.insert("unit:" + holder.activation.socket_unit);
-            } else if (auto services = service_entry(holder, conventions); !services.empty()) {
-                allow.insert(std::move(services));
-            } else if (holder.executable &&
-                       holder.executable_file == ExecutableFileCheck::same_file) {
-                allow.insert("exe:" + executable_pattern(*holder.executable, conventions));
-            } else {
-                seen.insert(fmt::format("pid {}: executable not verified, allowed by user only",
-                                        holder.pid));
-                allow.insert(user_entry(holder.uid, holder.user_sid, conventions));
+            // A followed proxy: what runs behind it is learned, the container by name where it
+            // has one (a recreated container keeps its name, not its id).
+            if (holder.proxy && holder.proxy->problem.empty() && !holder.proxy->holders.empty()) {
+                for (const auto& inside : holder.proxy->holders) {
+                    allow.insert(learned_entry(inside, conventions, seen));
+                }
+                continue;
             }
+            if (holder.proxy) {
+                seen.insert(fmt::format(
+                    "pid {}: {} not followed ({}); the proxy itself is allowed, whatever is "
+                    "behind it",
+                    holder.pid, holder.proxy->proxy,
+                    escape_text(holder.proxy->problem, reason_width)));
+            }
+            allow.insert(learned_entry(holder, conventions, seen));
         }
         if (listener.holders.empty() && listener.socket.socket_owner_known) {
             allow.insert(user_entry(listener.socket.socket_uid, {}, conventions));

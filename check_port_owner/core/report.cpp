@@ -97,9 +97,8 @@ std::string summarize(const Finding& finding, const ReportContext& context) {
                 pids.insert(other.holder->pid);
             }
             return fmt::format(
-                "{} held by {} (pid {}, user {}){}, expected {}", rule_label(finding),
-                escape_text(culprit.display_name(), name_width), culprit.pid,
-                escape_text(culprit.user, name_width),
+                "{} held by {}{}, expected {}", rule_label(finding),
+                describe_holder_briefly(culprit),
                 pids.size() > 1 ? fmt::format(" and {} more", pids.size() - 1) : std::string(),
                 allowed_text(finding));
         }
@@ -111,6 +110,11 @@ std::string summarize(const Finding& finding, const ReportContext& context) {
         }
         case Outcome::unattributed: {
             const auto& unattributed = finding.unattributed.front();
+            if (unattributed.holder != nullptr && unattributed.holder->proxy) {
+                return fmt::format("{} holder {} not verified: {}", rule_label(finding),
+                                   describe_holder_briefly(*unattributed.holder),
+                                   unattributed_reason(unattributed));
+            }
             if (unattributed.holder != nullptr) {
                 return fmt::format(
                     "{} holder {} (pid {}, user {}) not verified: {}", rule_label(finding),
@@ -131,6 +135,9 @@ std::string summarize(const Finding& finding, const ReportContext& context) {
             break;
     }
     const auto* holder = first_holder(finding);
+    if (holder != nullptr && (holder->proxy || holder->container)) {
+        return fmt::format("{} {}", rule_label(finding), describe_holder_briefly(*holder));
+    }
     return holder ? fmt::format("{} {}", rule_label(finding),
                                 escape_text(holder->display_name(), name_width))
                   : rule_label(finding);

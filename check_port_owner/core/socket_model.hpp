@@ -50,6 +50,36 @@ enum class ExecutableFileCheck {
     unknown,         // the running file or the path could not be examined
 };
 
+// The container a process runs in, from its cgroup (docker-<id>.scope, /docker/<id>,
+// libpod-<id>.scope). The name comes from the engine's state on disk, which the container's
+// creator chose: escaped before output like every other name.
+struct ContainerIdentity {
+    std::string engine;  // "docker" or "podman"
+    std::string id;      // 64 lowercase hex digits
+    std::string name;    // empty when the engine's state does not name it (or cannot be read)
+    // True when the process's executable path was checked in the container's own root (a
+    // container root made, in a mount namespace of its own): exe: then speaks of its paths.
+    bool own_paths = false;
+
+    // The first 12 digits, as `docker ps` shows the id.
+    std::string short_id() const { return id.substr(0, 12); }
+};
+
+struct ProcessIdentity;
+
+// A container engine's port proxy (docker-proxy, pasta, rootlessport, rootlesskit) holds the
+// host's listener; the program that serves the port runs behind it, in the container's network
+// namespace. What following the proxy found.
+struct ProxyForwarding {
+    std::string proxy;   // which proxy: "docker-proxy", "pasta", ...
+    std::string target;  // where it forwards, as it says itself: "172.17.0.2:80"
+    // The processes holding the listener behind the proxy. Empty when it could not be followed.
+    std::vector<ProcessIdentity> holders;
+    // Why the proxy could not be followed (no privilege to enter the namespace, nothing listens
+    // behind it...); empty when `holders` is the answer.
+    std::string problem;
+};
+
 // Who a holder process is. Every string here is controlled by whoever started the process, so it
 // is escaped before it reaches the output.
 struct ProcessIdentity {
@@ -76,6 +106,12 @@ struct ProcessIdentity {
     // Windows: short names of the services this process hosts (W3SVC, WAS), from the service
     // control manager; empty elsewhere or when none.
     std::vector<std::string> services;
+    // The container the process runs in (whatever its network: host networking too); nullopt
+    // for a process of the host.
+    std::optional<ContainerIdentity> container;
+    // Set when the process is a container engine's port proxy, recognised by its executable (not
+    // its name, which any process can choose): the processes behind it are the ones judged.
+    std::optional<ProxyForwarding> proxy;
 
     // Socket activation (docs/architecture.md): systemd (PID 1) holds the listener for a
     // .socket unit. systemd confirmed the unit; the identity then stands for the service the

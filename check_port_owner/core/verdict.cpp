@@ -9,24 +9,13 @@
 namespace port_owner {
 namespace {
 
-// How one holder fares against a rule's allow-list.
+// How one holder fares against a rule's allow-list, and, when it cannot be judged, why.
 enum class HolderJudgement { allowed, not_allowed, undecidable };
 
-HolderJudgement judge_holder(const Rule& rule, const ProcessIdentity& holder,
-                             const MatchConventions& conventions) {
-    if (rule.allow.empty()) {
-        return HolderJudgement::allowed;
-    }
-    bool undecidable = false;
-    for (const auto& entry : rule.allow) {
-        const auto match = entry.match(holder, conventions);
-        if (match == MatchKind::matched) {
-            return HolderJudgement::allowed;
-        }
-        undecidable |= match == MatchKind::undecidable;
-    }
-    return undecidable ? HolderJudgement::undecidable : HolderJudgement::not_allowed;
-}
+struct Judged {
+    HolderJudgement judgement = HolderJudgement::allowed;
+    std::string reason;  // for undecidable
+};
 
 // Why an undecidable holder could not be judged: its executable is unknown, or its path could not
 // be checked against the file that runs.
@@ -39,6 +28,65 @@ std::string undecidable_reason(const ProcessIdentity& holder) {
             holder.executable_problem.empty() ? "unknown reason" : holder.executable_problem);
     }
     return fmt::format("cannot check that pid {} runs the file at its executable path", holder.pid);
+}
+
+Judged judge_process(const Rule& rule, const ProcessIdentity& holder,
+                     const MatchConventions& conventions) {
+    bool undecidable = false;
+    for (const auto& entry : rule.allow) {
+        const auto match = entry.match(holder, conventions);
+        if (match == MatchKind::matched) {
+            return {};
+        }
+        undecidable |= match == MatchKind::undecidable;
+    }
+    if (undecidable) {
+        return {HolderJudgement::undecidable, undecidable_reason(holder)};
+    }
+    return {HolderJudgement::not_allowed, {}};
+}
+
+// A container engine's port proxy is judged by the processes behind it: the proxy says nothing
+// about which program serves the port. Only an entry that names the proxy's own program
+// (`docker-proxy`, `exe:/usr/sbin/docker-proxy`) allows the proxy itself, whatever is behind
+// it; a proxy that could not be followed is allowed by nothing else, and says why.
+Judged judge_proxy(const Rule& rule, const ProcessIdentity& proxy,
+                   const MatchConventions& conventions) {
+    for (const auto& entry : rule.allow) {
+        if (entry.names_program() && entry.match(proxy, conventions) == MatchKind::matched) {
+            return {};
+        }
+    }
+    const auto& forwarding = *proxy.proxy;
+    if (!forwarding.problem.empty() || forwarding.holders.empty()) {
+        return {HolderJudgement::undecidable,
+                fmt::format("{} pid {} forwards to {}, which could not be followed: {}; allow "
+                            "the proxy explicitly ({}) to accept it as it is",
+                            forwarding.proxy, proxy.pid, forwarding.target,
+                            forwarding.problem.empty() ? "no holder found" : forwarding.problem,
+                            forwarding.proxy)};
+    }
+    Judged worst;
+    for (const auto& inside : forwarding.holders) {
+        auto judged = judge_process(rule, inside, conventions);
+        if (judged.judgement == HolderJudgement::not_allowed) {
+            return judged;
+        }
+        if (judged.judgement == HolderJudgement::undecidable &&
+            worst.judgement == HolderJudgement::allowed) {
+            worst = std::move(judged);
+        }
+    }
+    return worst;
+}
+
+Judged judge_holder(const Rule& rule, const ProcessIdentity& holder,
+                    const MatchConventions& conventions) {
+    if (rule.allow.empty()) {
+        return {};
+    }
+    return holder.proxy ? judge_proxy(rule, holder, conventions)
+                        : judge_process(rule, holder, conventions);
 }
 
 // Only the kernel's socket owner is evidence when the holders are unseen or may be incomplete,
@@ -62,7 +110,8 @@ bool judge_listener(const Rule& rule, const ObservedListener& listener,
         listener.holders.begin(), listener.holders.end(),
         [](const ProcessIdentity& holder) { return !holder.activation.unconfirmed.empty(); });
     for (const auto& holder : listener.holders) {
-        switch (judge_holder(rule, holder, conventions)) {
+        auto judged = judge_holder(rule, holder, conventions);
+        switch (judged.judgement) {
             case HolderJudgement::allowed:
                 break;
             case HolderJudgement::not_allowed:
@@ -80,7 +129,7 @@ bool judge_listener(const Rule& rule, const ObservedListener& listener,
                 break;
             case HolderJudgement::undecidable:
                 if (!undecidable) {
-                    undecidable = Unattributed{&listener, &holder, undecidable_reason(holder)};
+                    undecidable = Unattributed{&listener, &holder, std::move(judged.reason)};
                 }
                 break;
         }

@@ -15,9 +15,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "linux/docker_proxy_follower.hpp"
 #include "linux/file_reading.hpp"
 #include "linux/holder_scan.hpp"
 #include "linux/ip_local_ports.hpp"
+#include "linux/pasta_follower.hpp"
 #include "linux/privilege.hpp"
 #include "linux/proc_hidepid.hpp"
 #include "linux/proc_net_source.hpp"
@@ -198,6 +200,8 @@ Observation LinuxInventory::observe(const InventoryQuery& query) {
     }
 
     auto attributed = attribute_holders(listeners, query.first_holder_only);
+    follow_docker_proxies(attributed.sockets, user_names_, container_names_);
+    follow_pastas(attributed.sockets, user_names_, container_names_);
     if (in_nested_pid_namespace()) {
         observation.notes.push_back(
             "the plugin runs in a nested PID namespace (a container): processes outside it are "
@@ -232,6 +236,9 @@ LinuxInventory::Attributed LinuxInventory::attribute_holders(std::vector<Listene
     for (auto& [inode, holders] : scan.holders) {
         for (auto& holder : holders) {
             holder.user = user_names_.name(holder.uid);
+            if (holder.container) {
+                container_names_.name(*holder.container);
+            }
         }
     }
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "inventory/inventory.hpp"
+#include "linux/container_names.hpp"
 #include "linux/listener_source.hpp"
 #include "linux/sock_diag_source.hpp"
 #include "linux/user_names.hpp"
@@ -42,6 +43,7 @@ class LinuxInventory : public Inventory {
     std::unique_ptr<SockDiagSource> netlink_;
     std::unique_ptr<ListenerSource> proc_net_;
     UserNames user_names_;
+    ContainerNames container_names_;
 };
 
 }  // namespace port_owner::linux_os

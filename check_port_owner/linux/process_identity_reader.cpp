@@ -3,7 +3,9 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,8 +15,10 @@
 #include <optional>
 
 #include "core/text_lines.hpp"
+#include "linux/cgroup_container.hpp"
 #include "linux/cgroup_unit.hpp"
 #include "linux/file_reading.hpp"
+#include "linux/unique_fd.hpp"
 
 namespace port_owner::linux_os {
 namespace {
@@ -111,6 +115,72 @@ bool read_executable(int pid_directory_fd, ProcessIdentity& identity) {
     return true;
 }
 
+// A container's paths are its own: whether the running file is the one at `path` in the
+// process's root (/proc/PID/root), resolved the way the process itself would, with its absolute
+// symlinks kept inside that root (RESOLVE_IN_ROOT, Linux 5.6) so that a link in the container's
+// image cannot point the check at a file of the host.
+ExecutableFileCheck check_executable_in_own_root(int pid_directory_fd, const std::string& path) {
+    struct stat running {};
+    if (::fstatat(pid_directory_fd, "exe", &running, 0) != 0) {
+        return ExecutableFileCheck::unknown;
+    }
+    if (running.st_nlink == 0) {
+        return ExecutableFileCheck::different_file;
+    }
+    const UniqueFd root(::openat(pid_directory_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root.valid()) {
+        return ExecutableFileCheck::unknown;
+    }
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    const UniqueFd file(
+        static_cast<int>(::syscall(SYS_openat2, root.get(), path.c_str(), &how, sizeof(how))));
+    if (!file.valid()) {
+        return errno == ENOENT || errno == ENOTDIR ? ExecutableFileCheck::different_file
+                                                   : ExecutableFileCheck::unknown;
+    }
+    struct stat at_path {};
+    if (::fstat(file.get(), &at_path) != 0) {
+        return ExecutableFileCheck::unknown;
+    }
+    return at_path.st_dev == running.st_dev && at_path.st_ino == running.st_ino
+               ? ExecutableFileCheck::same_file
+               : ExecutableFileCheck::different_file;
+}
+
+// Where the unified cgroup hierarchy is mounted here (/sys/fs/cgroup, or /sys/fs/cgroup/unified
+// on a hybrid host); empty when none is.
+std::string cgroup2_mount_point() {
+    std::string text;
+    if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", text, 1 << 20) != 0) {
+        return {};
+    }
+    for (const std::string_view line : TextLines(text)) {
+        // id parent major:minor root mount-point options [optional...] - fstype source super
+        const auto separator = line.find(" - ");
+        if (separator == std::string_view::npos ||
+            !line.substr(separator + 3).starts_with("cgroup2 ")) {
+            continue;
+        }
+        std::string_view fields = line;
+        for (int skip = 0; skip < 4; ++skip) {
+            fields.remove_prefix(std::min(fields.size(), fields.find(' ') + 1));
+        }
+        return std::string(fields.substr(0, fields.find(' ')));
+    }
+    return {};
+}
+
+// Whether root owns a cgroup directory (given as /proc/PID/cgroup writes it): only root creates
+// cgroups outside the subtrees delegated to users, and a delegated subtree belongs to its user.
+bool cgroup_directory_owned_by_root(const std::string& directory) {
+    static const std::string mount_point = cgroup2_mount_point();
+    struct stat owner {};
+    return !mount_point.empty() && ::stat((mount_point + directory).c_str(), &owner) == 0 &&
+           owner.st_uid == 0;
+}
+
 bool in_other_mount_namespace(int pid_directory_fd) {
     // Ours does not change during a check: looked up once.
     static const std::optional<struct stat> ours = []() -> std::optional<struct stat> {
@@ -171,8 +241,22 @@ std::optional<ProcessIdentity> read_process_identity(int pid, int pid_directory_
         }
         identity.command_line = text;
     }
+    bool container_made_by_root = false;
     if (read_file_at(pid_directory_fd, "cgroup", text, 8192) == 0) {
         identity.unit = unit_from_cgroup(text);
+        if (auto found = find_container_cgroup(text)) {
+            identity.container = std::move(found->container);
+            container_made_by_root = cgroup_directory_owned_by_root(found->directory);
+        }
+    }
+    // exe: names a path in the container's file system for a process in a container, but only
+    // in a container root made: a user may create cgroups in a subtree delegated to them, name
+    // one like a container's, and run a mount namespace of their own inside it.
+    if (identity.container && container_made_by_root && identity.other_mount_namespace &&
+        identity.executable && !identity.executable_deleted) {
+        identity.executable_file =
+            check_executable_in_own_root(pid_directory_fd, *identity.executable);
+        identity.container->own_paths = true;
     }
     // A last look: if the process died while we read, some of the above may be empty. fstatat,
     // not faccessat: access checks run without effective capabilities, and under hidepid that

@@ -85,6 +85,8 @@ std::string_view prefix_of(AllowCondition::Kind kind) {
             return "service:";
         case AllowCondition::Kind::command_line:
             return "cmdline:";
+        case AllowCondition::Kind::container:
+            return "container:";
     }
     return "?";
 }

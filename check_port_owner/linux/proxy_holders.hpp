@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/socket_model.hpp"
+#include "linux/container_names.hpp"
+#include "linux/user_names.hpp"
+
+namespace port_owner::linux_os {
+
+// What every proxy follower says when setns() into the container's network namespace failed.
+std::string setns_problem(int error);
+
+// The holders of `behind` (the listeners a proxy forwards to, in the container's network
+// namespace), with their user names and containers, into `forwarding.holders`; or, when they
+// cannot all be known, the reason in `forwarding.problem`. Socket inodes are unique across
+// namespaces, so the host's /proc walk finds them.
+void find_holders_behind(const std::vector<Listener>& behind, ProxyForwarding& forwarding,
+                         UserNames& user_names, ContainerNames& container_names);
+
+}  // namespace port_owner::linux_os

@@ -280,7 +280,10 @@ MatchKind AllowEntry::match(const ProcessIdentity& holder,
                 holds = hosts_service(holder, condition.value);
                 break;
             case AllowCondition::Kind::container:
-                holds = container_matches(condition.value, holder.container);
+                // A container in a cgroup its user made is that user's word: a user:
+                // condition of the same entry must vouch for it.
+                holds = container_matches(condition.value, holder.container) &&
+                        (holder.container->made_by_root || pins_user());
                 break;
             case AllowCondition::Kind::command_line:
                 if (!holder.command_line_known) {
@@ -301,6 +304,12 @@ bool AllowEntry::names_program() const {
     return std::any_of(conditions_.begin(), conditions_.end(), [](const auto& condition) {
         return condition.kind == AllowCondition::Kind::executable_name ||
                condition.kind == AllowCondition::Kind::executable_path;
+    });
+}
+
+bool AllowEntry::pins_user() const {
+    return std::any_of(conditions_.begin(), conditions_.end(), [](const AllowCondition& condition) {
+        return condition.kind == AllowCondition::Kind::user;
     });
 }
 

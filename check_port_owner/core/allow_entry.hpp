@@ -80,6 +80,9 @@ class AllowEntry {
     std::optional<std::string> why_never_matches(const MatchConventions& conventions) const;
 
   private:
+    // True when a `user:` condition is part of the entry.
+    bool pins_user() const;
+
     std::string text_;
     std::vector<AllowCondition> conditions_;
 };

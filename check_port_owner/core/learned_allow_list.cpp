@@ -107,6 +107,13 @@ std::string learned_entry(const ProcessIdentity& holder, const MatchConventions&
     if (holder.container && !holder.container->name.empty()) {
         return "container:" + holder.container->name;
     }
+    if (holder.container && !holder.container->made_by_root) {
+        // Its user made the cgroup, and named it: only that user can vouch for it.
+        seen.insert(fmt::format("pid {}: container {} is in a cgroup its user made", holder.pid,
+                                holder.container->short_id()));
+        return "container:" + holder.container->short_id() + "+" +
+               user_entry(holder.uid, holder.user_sid, conventions);
+    }
     if (holder.container) {
         seen.insert(
             fmt::format("pid {}: container {} has no name; its id changes when it is "

@@ -60,6 +60,12 @@ struct ContainerIdentity {
     // True when the process's executable path was checked in the container's own root (a
     // container root made, in a mount namespace of its own): exe: then speaks of its paths.
     bool own_paths = false;
+    // True when root owns the container's cgroup directory. A user with a delegated cgroup
+    // subtree (any logged-in user under systemd) can make `docker-<id>.scope` with the id of
+    // root's container `web` and run anything in it: such a container is only the user's word,
+    // so it has no name from root's engine, and container: alone does not allow it (with a
+    // user: condition in the same entry it does: that user vouches for it).
+    bool made_by_root = false;
 
     // The first 12 digits, as `docker ps` shows the id.
     std::string short_id() const { return id.substr(0, 12); }

@@ -26,6 +26,11 @@ std::string docker_name(const std::string& id) {
 }  // namespace
 
 void ContainerNames::name(ContainerIdentity& container) {
+    // Root's engine names root's containers: a cgroup a user made may carry the id of any of
+    // them, and must not borrow its name.
+    if (!container.made_by_root) {
+        return;
+    }
     const auto known = cache_.find(container.id);
     if (known != cache_.end()) {
         container.name = known->second;

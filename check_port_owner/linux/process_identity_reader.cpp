@@ -247,6 +247,7 @@ std::optional<ProcessIdentity> read_process_identity(int pid, int pid_directory_
         if (auto found = find_container_cgroup(text)) {
             identity.container = std::move(found->container);
             container_made_by_root = cgroup_directory_owned_by_root(found->directory);
+            identity.container->made_by_root = container_made_by_root;
         }
     }
     // exe: names a path in the container's file system for a process in a container, but only

@@ -496,6 +496,31 @@ def test_exe_is_the_hosts_path_in_a_cgroup_a_user_made(lab):
         "plugin's" in result.stdout
 
 
+def test_a_cgroup_a_user_made_borrows_no_container(lab):
+    # The same user names their cgroup after root's container `web`, id and all: the check must
+    # neither call it `web` nor let container: alone allow it; a user: condition can vouch.
+    process = start_in_own_root(lab, 8089)
+    parent = os.path.join(cgroup2_root(), f"port-owner-test-{os.getpid()}-borrowed.slice")
+    scope = os.path.join(parent, f"docker-{lab.container_id}.scope")
+    os.makedirs(scope, exist_ok=True)
+    lab.cgroups.insert(0, scope)
+    lab.cgroups.insert(1, parent)
+    os.chown(scope, NOBODY, NOBODY)
+    with open(os.path.join(scope, "cgroup.procs"), "w", encoding="ascii") as procs:
+        procs.write(str(process.pid))
+    by_name = lab.run(f"tcp/8089=container:{CONTAINER_NAME}")
+    by_id = lab.run(f"tcp/8089=container:{lab.container_id[:12]}")
+    vouched = lab.run(f"tcp/8089=container:{lab.container_id[:12]}+user:0")
+    process.kill()
+    assert by_name.code == 2, by_name.stdout
+    assert by_id.code == 2, by_id.stdout
+    about_the_port = [line for line in by_name.stdout.splitlines() if "tcp/8089" in line]
+    assert about_the_port and all(f"container {lab.container_id[:12]}" in line
+                                  and f"container {CONTAINER_NAME} (" not in line
+                                  for line in about_the_port), by_name.stdout
+    assert vouched.code == 0, vouched.stdout
+
+
 def test_learn_writes_the_container_behind_the_proxy(lab):
     learned = plugin_run.run(lab.plugin, ["--learn"])
     assert learned.code == 0, learned.stderr

@@ -23,8 +23,11 @@ using namespace test_support;
 
 const std::string web_id = "3f2a9c1b2d4e5f60718293a4b5c6d7e8f90123456789abcdef0123456789abcd";
 
+// Root's container: its cgroup directory is root's.
 ContainerIdentity web_container() {
-    return {"docker", web_id, "web"};
+    ContainerIdentity container{"docker", web_id, "web"};
+    container.made_by_root = true;
+    return container;
 }
 
 ProcessIdentity nginx_in_web(int pid = 4242) {
@@ -72,6 +75,19 @@ TEST(ContainerEntry, NamelessContainerMatchesByIdOnly) {
     EXPECT_EQ(AllowEntry::parse("container:web").match(holder, on_linux), MatchKind::no_match);
     EXPECT_EQ(AllowEntry::parse("container:3f2a9c1b2d4e").match(holder, on_linux),
               MatchKind::matched);
+}
+
+TEST(ContainerEntry, ACgroupAUserMadeNeedsTheUserToVouchForIt) {
+    // Any user with a delegated cgroup subtree can name a cgroup docker-<id of web>.scope.
+    auto holder = nginx_in_web();
+    holder.container->made_by_root = false;
+    EXPECT_EQ(AllowEntry::parse("container:web").match(holder, on_linux), MatchKind::no_match);
+    EXPECT_EQ(AllowEntry::parse("container:3f2a9c1b2d4e").match(holder, on_linux),
+              MatchKind::no_match);
+    EXPECT_EQ(AllowEntry::parse("container:3f2a9c1b2d4e+user:101").match(holder, on_linux),
+              MatchKind::matched);
+    EXPECT_EQ(AllowEntry::parse("container:3f2a9c1b2d4e+user:0").match(holder, on_linux),
+              MatchKind::no_match);
 }
 
 TEST(ContainerEntry, RefusesWhatNoEngineWouldName) {

@@ -11,6 +11,7 @@ Debian's real rootlesskit and slirp4netns:
 
 Root needed (namespaces, cgroups, mounts); the test fails without it.
 """
+import contextlib
 import os
 import shutil
 import signal
@@ -30,6 +31,10 @@ from test_docker_proxy import (CONTAINER_NAME, HOLDER_SCRIPT, NOBODY, Lab, _moun
 ROOTLESSKIT = "/usr/bin/rootlesskit"
 ROOTLESSCTL = "/usr/bin/rootlessctl"
 CHILD_PORT = 8000
+# The holder in rootlesskit's child, without HOLDER_SCRIPT's parent-death signal: that fires when
+# the thread that started the process ends, and Go (rootlesskit) ends threads of its own accord.
+# The fixture kills it itself.
+INSIDE_SCRIPT = "\n".join(line for line in HOLDER_SCRIPT.splitlines() if "prctl" not in line)
 
 
 def as_nobody():
@@ -75,6 +80,7 @@ def lab(plugin):
     os.chmod(workdir, 0o755)
     with private_mounts(), private_network_namespace():
         lab = Lab(workdir, plugin)
+        lab.inside = []
         try:
             write_docker_state(lab)
             give_nobody_subordinate_ids(workdir)
@@ -87,18 +93,22 @@ def lab(plugin):
             lab.rootlesskit = lab.keep(subprocess.Popen(
                 [ROOTLESSKIT, "--state-dir", lab.state, "--net=slirp4netns",
                  "--port-driver=builtin", "--disable-host-loopback", "--", lab.nginx, "-I", "-c",
-                 HOLDER_SCRIPT, "127.0.0.1", str(CHILD_PORT)],
+                 INSIDE_SCRIPT, "127.0.0.1", str(CHILD_PORT)],
                 stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 preexec_fn=as_nobody, cwd=home,
                 env={"HOME": home, "XDG_RUNTIME_DIR": home, "PATH": "/usr/bin:/bin"}))
             if lab.rootlesskit.stdout.readline() != b"ready\n":
                 pytest.fail("rootlesskit did not start its command", pytrace=False)
             lab.holder_pid = holder_in_child(lab.rootlesskit.pid)
+            lab.inside.append(lab.holder_pid)
             lab.place_in_container_cgroup(lab.holder_pid)
             rootlessctl(lab.state, "add-ports", "0.0.0.0:18080:8000/tcp",
                         "0.0.0.0:18081:8001/tcp")
             yield lab
         finally:
+            for pid in lab.inside:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             lab.stop()
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -119,6 +129,11 @@ def holder_in_child(rootlesskit_pid):
                 return children(child)
         return None
     return wait_until(10, find, 0.05)[0]
+
+
+def state_of(pid):
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0]
 
 
 def test_followed_to_the_container(lab):
@@ -179,6 +194,7 @@ def test_api_socket_that_never_answers(lab):
     # nothing answers, and the check must not wait past its -t.
     os.kill(lab.rootlesskit.pid, signal.SIGSTOP)
     try:
+        assert wait_until(5, lambda: state_of(lab.rootlesskit.pid) == "T", 0.02)
         started = time.monotonic()
         result = plugin_run.run(lab.plugin, ["-p", f"tcp/18080=container:{CONTAINER_NAME}",
                                              "-t", "3"])

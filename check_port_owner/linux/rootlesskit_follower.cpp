@@ -15,7 +15,6 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -83,15 +82,13 @@ std::optional<std::string> ask_for_ports(const std::string& socket_path, int roo
     std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size() + 1);
     const UniqueFd connection(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     const auto deadline = api_deadline();
-    if (!connection.valid() ||
-        (::connect(connection.get(), reinterpret_cast<const sockaddr*>(&address),
-                   sizeof(address)) != 0 &&
-         errno != EINPROGRESS && errno != EAGAIN)) {
-        problem = fmt::format("its API socket cannot be reached: {}", std::strerror(errno));
-        return std::nullopt;
-    }
-    if (!wait_for(connection.get(), POLLOUT, deadline)) {
-        problem = "its API socket did not accept the connection in time";
+    // A Unix socket connects at once or not at all: EAGAIN is a full backlog (a listener that
+    // accepts nothing), not a connection in progress.
+    const auto* target = reinterpret_cast<const sockaddr*>(&address);
+    if (!connection.valid() || ::connect(connection.get(), target, sizeof(address)) != 0) {
+        problem = errno == EAGAIN
+                      ? std::string("its API socket takes no more connections (a full backlog)")
+                      : fmt::format("its API socket cannot be reached: {}", std::strerror(errno));
         return std::nullopt;
     }
     // The path is the user's word: whatever socket it leads to must be rootlesskit's own before
@@ -227,6 +224,11 @@ std::optional<RootlesskitPortSpec> mapping_of(const ProcessIdentity& rootlesskit
         problem =
             "its command line names no --state-dir (the folder of its API socket, which lists "
             "its ports)";
+        return std::nullopt;
+    }
+    if (!state_dir->starts_with('/')) {
+        // Relative to rootlesskit's working folder, not the plugin's.
+        problem = "its --state-dir is a relative path";
         return std::nullopt;
     }
     const auto answer = ask_for_ports(*state_dir + "/api.sock", rootlesskit.pid, problem);

@@ -51,7 +51,7 @@ def give_nobody_subordinate_ids(workdir):
         subid.write("nobody:300000:65536\n")
     for path in ("/etc/subuid", "/etc/subgid"):
         if not os.path.exists(path):
-            pytest.fail(f"{path} is missing (Debian's passwd package makes it)", pytrace=False)
+            pytest.fail(f"{path} is missing (Debian's login package makes it)", pytrace=False)
         _mount(ranges, path, None, 4096)  # MS_BIND
 
 

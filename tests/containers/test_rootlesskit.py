@@ -68,6 +68,23 @@ def rootlessctl(state, *args):
                    check=True, preexec_fn=as_nobody, capture_output=True, timeout=30)
 
 
+def start_rootlesskit(lab, options):
+    """rootlesskit as nobody, as dockerd-rootless.sh starts it (plus `options`), running a holder
+    on 127.0.0.1:8000 in its child's namespace; the process and the holder's pid."""
+    process = lab.keep(subprocess.Popen(
+        [ROOTLESSKIT] + options + ["--net=slirp4netns", "--port-driver=builtin",
+                                   "--disable-host-loopback", "--", lab.nginx, "-I", "-c",
+                                   INSIDE_SCRIPT, "127.0.0.1", str(CHILD_PORT)],
+        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=as_nobody, cwd=lab.home,
+        env={"HOME": lab.home, "XDG_RUNTIME_DIR": lab.home, "PATH": "/usr/bin:/bin"}))
+    if process.stdout.readline() != b"ready\n":
+        pytest.fail("rootlesskit did not start its command", pytrace=False)
+    holder_pid = holder_in_child(process.pid)
+    lab.inside.append(holder_pid)
+    return process, holder_pid
+
+
 @pytest.fixture(scope="module")
 def lab(plugin):
     if os.geteuid() != 0:
@@ -90,17 +107,8 @@ def lab(plugin):
             os.mkdir(home)
             os.chown(home, NOBODY, NOBODY)
             lab.state = os.path.join(home, "state")
-            lab.rootlesskit = lab.keep(subprocess.Popen(
-                [ROOTLESSKIT, "--state-dir", lab.state, "--net=slirp4netns",
-                 "--port-driver=builtin", "--disable-host-loopback", "--", lab.nginx, "-I", "-c",
-                 INSIDE_SCRIPT, "127.0.0.1", str(CHILD_PORT)],
-                stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                preexec_fn=as_nobody, cwd=home,
-                env={"HOME": home, "XDG_RUNTIME_DIR": home, "PATH": "/usr/bin:/bin"}))
-            if lab.rootlesskit.stdout.readline() != b"ready\n":
-                pytest.fail("rootlesskit did not start its command", pytrace=False)
-            lab.holder_pid = holder_in_child(lab.rootlesskit.pid)
-            lab.inside.append(lab.holder_pid)
+            lab.home = home
+            lab.rootlesskit, lab.holder_pid = start_rootlesskit(lab, ["--state-dir", lab.state])
             lab.place_in_container_cgroup(lab.holder_pid)
             rootlessctl(lab.state, "add-ports", "0.0.0.0:18080:8000/tcp",
                         "0.0.0.0:18081:8001/tcp")
@@ -204,3 +212,15 @@ def test_api_socket_that_never_answers(lab):
     assert result.code == 3, result.stdout
     assert "its API socket did not answer in time" in result.first_line
     assert elapsed < 3, elapsed
+
+
+def test_rootlesskit_without_state_dir(lab):
+    # rootlesskit then makes a temporary folder for its API socket, which nothing names.
+    process, _ = start_rootlesskit(lab, ["--publish", "0.0.0.0:18083:8000/tcp"])
+    try:
+        assert wait_until(10, lambda: lab.run("tcp/18083=rootlesskit").code == 0, 0.1)
+        result = lab.run("tcp/18083=nginx")
+    finally:
+        process.kill()
+    assert result.code == 3, result.stdout
+    assert "its command line names no --state-dir" in result.first_line

@@ -22,6 +22,7 @@ set(PORT_OWNER_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/core/port_occupant.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/proxy_command_line.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/report.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/core/rootlesskit_ports.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/rule.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/socket_model.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/socket_unit.cpp

@@ -25,8 +25,10 @@ packages=(cmake g++ make pkg-config libboost-program-options-dev libfmt-dev libr
           # wixl (from msitools) makes the MSI, msiinfo reads it back.
           g++-mingw-w64-x86-64-posix unicode-data python3-six googletest debootstrap
           wixl msitools zip unzip
-          # Container attribution (tests/containers): rootless Podman's port forwarder, pasta.
-          passt)
+          # Container attribution (tests/containers): rootless Podman's port forwarder, pasta;
+          # rootless Docker's, rootlesskit, with its slirp4netns network driver.
+          # rootless Podman's other one (with slirp4netns), rootlessport, from podman.
+          passt rootlesskit slirp4netns podman)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||

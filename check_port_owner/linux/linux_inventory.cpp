@@ -23,6 +23,8 @@
 #include "linux/privilege.hpp"
 #include "linux/proc_hidepid.hpp"
 #include "linux/proc_net_source.hpp"
+#include "linux/rootlesskit_follower.hpp"
+#include "linux/rootlessport_proxy.hpp"
 #include "linux/sock_diag_source.hpp"
 #include "linux/socket_activation.hpp"
 
@@ -202,6 +204,8 @@ Observation LinuxInventory::observe(const InventoryQuery& query) {
     auto attributed = attribute_holders(listeners, query.first_holder_only);
     follow_docker_proxies(attributed.sockets, user_names_, container_names_);
     follow_pastas(attributed.sockets, user_names_, container_names_);
+    follow_rootlesskits(attributed.sockets, user_names_, container_names_);
+    mark_rootlessports(attributed.sockets);
     if (in_nested_pid_namespace()) {
         observation.notes.push_back(
             "the plugin runs in a nested PID namespace (a container): processes outside it are "

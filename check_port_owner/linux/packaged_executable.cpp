@@ -9,9 +9,10 @@
 namespace port_owner::linux_os {
 namespace {
 
-constexpr std::array<std::string_view, 6> package_folders = {
-    "/usr/bin/",       "/usr/sbin/",      "/usr/libexec/docker/", "/usr/libexec/podman/",
-    "/usr/local/bin/", "/usr/local/sbin/"};
+// /usr/lib/podman: where Debian's podman package puts its helpers (rootlessport).
+constexpr std::array<std::string_view, 7> package_folders = {
+    "/usr/bin/",        "/usr/sbin/",      "/usr/libexec/docker/", "/usr/libexec/podman/",
+    "/usr/lib/podman/", "/usr/local/bin/", "/usr/local/sbin/"};
 
 bool owned_by_root_alone(const char* path) {
     struct stat file {};

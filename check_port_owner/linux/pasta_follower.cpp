@@ -12,12 +12,9 @@
 
 #include "core/proxy_command_line.hpp"
 #include "core/whole_number.hpp"
-#include "linux/listener_source.hpp"
-#include "linux/network_namespace_thread.hpp"
 #include "linux/packaged_executable.hpp"
 #include "linux/privilege.hpp"
 #include "linux/proxy_holders.hpp"
-#include "linux/sock_diag_source.hpp"
 #include "linux/unique_fd.hpp"
 
 namespace port_owner::linux_os {
@@ -106,29 +103,8 @@ void follow(ProcessIdentity& pasta, const Listener& held, UserNames& user_names,
         pasta.proxy = std::move(forwarding);
         return;
     }
-    std::vector<Listener> behind;
-    std::string failure;
-    const int error = run_in_network_namespace(namespace_fd.get(), [&] {
-        try {
-            SockDiagSource source;
-            for (const auto family : {Family::ipv4, Family::ipv6}) {
-                auto found = source.list(held.transport, family, {{*port, *port}});
-                behind.insert(behind.end(), found.begin(), found.end());
-            }
-        } catch (const ListenerSourceError& e) {
-            failure = e.what();
-        }
-    });
-    if (error != 0) {
-        forwarding.problem = setns_problem(error);
-    } else if (!failure.empty()) {
-        forwarding.problem = failure;
-    } else if (behind.empty()) {
-        forwarding.problem =
-            fmt::format("nothing listens on port {} in its network namespace", *port);
-    } else {
-        find_holders_behind(behind, forwarding, user_names, container_names);
-    }
+    follow_port_in_namespace(namespace_fd.get(), held.transport, *port, "its network namespace",
+                             forwarding, user_names, container_names);
     pasta.proxy = std::move(forwarding);
 }
 

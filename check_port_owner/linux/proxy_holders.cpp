@@ -7,7 +7,10 @@
 #include <fmt/format.h>
 
 #include "linux/holder_scan.hpp"
+#include "linux/listener_source.hpp"
+#include "linux/network_namespace_thread.hpp"
 #include "linux/privilege.hpp"
+#include "linux/sock_diag_source.hpp"
 
 namespace port_owner::linux_os {
 
@@ -49,6 +52,33 @@ void find_holders_behind(const std::vector<Listener>& behind, ProxyForwarding& f
     } else if (forwarding.holders.empty()) {
         forwarding.problem =
             "no process holds the listener behind it (the container's process exited?)";
+    }
+}
+
+void follow_port_in_namespace(int namespace_fd, Transport transport, std::uint16_t port,
+                              std::string_view where, ProxyForwarding& forwarding,
+                              UserNames& user_names, ContainerNames& container_names) {
+    std::vector<Listener> behind;
+    std::string failure;
+    const int error = run_in_network_namespace(namespace_fd, [&] {
+        try {
+            SockDiagSource source;
+            for (const auto family : {Family::ipv4, Family::ipv6}) {
+                auto found = source.list(transport, family, {{port, port}});
+                behind.insert(behind.end(), found.begin(), found.end());
+            }
+        } catch (const ListenerSourceError& e) {
+            failure = e.what();
+        }
+    });
+    if (error != 0) {
+        forwarding.problem = setns_problem(error);
+    } else if (!failure.empty()) {
+        forwarding.problem = failure;
+    } else if (behind.empty()) {
+        forwarding.problem = fmt::format("nothing listens on port {} in {}", port, where);
+    } else {
+        find_holders_behind(behind, forwarding, user_names, container_names);
     }
 }
 

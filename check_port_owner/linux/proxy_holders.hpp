@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/socket_model.hpp"
@@ -19,5 +21,13 @@ std::string setns_problem(int error);
 // namespaces, so the host's /proc walk finds them.
 void find_holders_behind(const std::vector<Listener>& behind, ProxyForwarding& forwarding,
                          UserNames& user_names, ContainerNames& container_names);
+
+// For a proxy whose target is a port in another network namespace (pasta, rootlesskit): the
+// listeners on `port` there (both address families; sock_diag on a thread that enters
+// `namespace_fd` and switches back), then their holders, into `forwarding`; or why not, in
+// `forwarding.problem`. `where` names the namespace in that reason ("its network namespace").
+void follow_port_in_namespace(int namespace_fd, Transport transport, std::uint16_t port,
+                              std::string_view where, ProxyForwarding& forwarding,
+                              UserNames& user_names, ContainerNames& container_names);
 
 }  // namespace port_owner::linux_os

@@ -50,8 +50,13 @@ std::optional<ContainerCgroup> container_in_path(std::string_view path) {
             engine = "podman";
         }
         if (id) {
-            return ContainerCgroup{{std::string(engine), std::string(*id), {}},
-                                   std::string(whole.substr(0, end))};
+            // Member by member: GCC 12 at -O3 warns (maybe-uninitialized) about the name of a
+            // nested aggregate built in one braced expression.
+            ContainerCgroup found;
+            found.container.engine = engine;
+            found.container.id = *id;
+            found.directory = whole.substr(0, end);
+            return found;
         }
         previous = component;
     }

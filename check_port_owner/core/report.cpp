@@ -24,6 +24,12 @@ constexpr std::size_t marker_room = 80;    // kept free for the "lines cut" mark
 constexpr std::size_t min_line_room = 40;  // below this a line would say nothing useful
 // The summary names a few unlisted listeners as examples; -v lists them all.
 constexpr std::size_t unlisted_examples = 3;
+// The run time is printed in as few characters as it needs (time=0.01s, time=0.123456s); the
+// room left for the rest of the output is counted as if it took its widest form, the most a run
+// within the longest timeout (3,600 s) can print, so that where the summary and the long output
+// are cut does not depend on how long this run took: two runs on the same host print the same
+// lines, and an engine's copy can be compared with a direct run.
+constexpr double widest_run_seconds = 9999.999999;
 // A message of the plugin's own that stopped the check, with room left in the first line for
 // the "PORT_OWNER UNKNOWN - " before it.
 constexpr std::size_t max_failure_message = 900;
@@ -413,8 +419,12 @@ std::vector<PerfValue> perf_values(const Verdict& verdict, const ReportContext& 
 
 std::string format_report(const Verdict& verdict, const ReportContext& context) {
     const auto perfdata = format_perfdata(perf_values(verdict, context));
+    const auto run_time_text = format_perf_number(context.scan_seconds).size();
+    const auto widest_run_time_text = format_perf_number(widest_run_seconds).size();
+    const std::size_t run_time_slack =
+        widest_run_time_text > run_time_text ? widest_run_time_text - run_time_text : 0;
     auto first = fmt::format("PORT_OWNER {} - ", state_word(verdict.overall));
-    const std::size_t room = max_first_line - first.size() - perfdata.size() - 4;
+    const std::size_t room = max_first_line - first.size() - perfdata.size() - run_time_slack - 4;
     first += cut_to_length(first_line_summary(verdict, context), room);
     std::string output = first + " | " + perfdata + "\n";
 
@@ -440,7 +450,7 @@ std::string format_report(const Verdict& verdict, const ReportContext& context) 
     for (std::size_t i = 0; i < lines.size(); ++i) {
         // Keep room for the marker line so the cut is always visible; a long line is shortened
         // rather than dropped, and the lines after it still get their turn.
-        const std::size_t used = output.size() + 1;
+        const std::size_t used = output.size() + run_time_slack + 1;
         const std::size_t room =
             used + marker_room < max_output ? max_output - marker_room - used : 0;
         if (room < min_line_room) {

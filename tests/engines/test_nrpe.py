@@ -25,7 +25,7 @@ import pytest
 from pylib import SOURCE_DIR
 from pylib import plugin as check_port_owner
 from pylib.assertions import (assert_counts, assert_perfdata_conventions,
-                              assert_same_lines_but_the_cut, assert_state_line,
+                              assert_same_lines, assert_state_line,
                               assert_text_lines_clean)
 from pylib.engines import ENGINE_USER, engine_user, owned_dir, session_processes
 from pylib.mountns import private_mount_namespace
@@ -149,9 +149,9 @@ def without_run_time(text):
 
 
 def assert_same_output(through_nrpe, direct):
-    """The same output but for the run time (and where the 8 KiB cut falls, which it moves)."""
-    assert_same_lines_but_the_cut(without_run_time(through_nrpe.stdout).splitlines(),
-                                  without_run_time(direct.stdout).splitlines())
+    """The same output but for the run time."""
+    assert_same_lines(without_run_time(through_nrpe.stdout).splitlines(),
+                      without_run_time(direct.stdout).splitlines())
 
 
 def query(check_nrpe, command):

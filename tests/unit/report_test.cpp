@@ -2,6 +2,7 @@
 // The plugin output (docs/architecture.md, "The plugin contract"): layout, order,
 // limits, and that attacker-controlled text cannot change it.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -418,6 +419,31 @@ TEST(Report, ManyRulesAreCutVisiblyUnder8KiB) {
         EXPECT_LT(lines.size(), 1 + rules.size());
         EXPECT_NE(lines.back().find("cut"), std::string::npos) << lines.back();
         EXPECT_TRUE(lines.back().starts_with("...")) << lines.back();
+    }
+}
+
+// Where the 8 KiB cut falls, and how much of the line before it is kept, must not depend on how
+// long the run took (time=0.01s is shorter than time=0.123457s): an engine's copy of the output
+// is compared with a direct run, and two runs on the same host should read the same. The padding
+// moves the cut across the last line kept, so some run shortens a line.
+TEST(Report, TheCutDoesNotMoveWithTheRunTime) {
+    for (std::size_t padding = 0; padding < 60; ++padding) {
+        SCOPED_TRACE(padding);
+        std::vector<Rule> rules;
+        for (int port = 1000; port < 1200; ++port) {
+            rules.push_back(
+                rule(fmt::format("{}=exe:/opt/{}/daemon", port, std::string(padding + 20, 'x'))));
+        }
+        const auto verdict = evaluate(rules, {}, {}, on_linux);
+        const auto without_run_time = [&](double seconds) {
+            auto output = format_report(verdict, {0, seconds, 0, {}, {}});
+            const auto time = output.find(" time=");
+            output.erase(time, output.find('\n') - time);
+            return output;
+        };
+        const auto quick = without_run_time(0.01);
+        EXPECT_EQ(quick, without_run_time(0.123457));
+        EXPECT_EQ(quick, without_run_time(3599.999999));
     }
 }
 

@@ -61,6 +61,30 @@ bool held_by_pid_one(const ObservedListener& listener) {
     return std::any_of(listener.holders.begin(), listener.holders.end(), is_systemd);
 }
 
+// Between fork and exec, a process systemd starts for a unit is a copy of PID 1: PID 1's
+// executable, PID 1 its parent, and every descriptor of PID 1's, listening sockets included,
+// until it closes those the service is not to get. Holding a socket PID 1 holds, such a copy is
+// PID 1's socket seen twice for a moment, not a holder of its own: judged by its own name,
+// "systemd", it would fail the unit's entries (a false CRITICAL whenever a check meets a
+// connection to an Accept=yes socket being served). It can be nobody else: a process runs PID
+// 1's executable only by executing it, and holds PID 1's socket only when systemd gave it.
+bool is_copy_of_pid_one_before_exec(const ProcessIdentity& holder, const ProcessIdentity& pid_one) {
+    return holder.pid != 1 && holder.parent_pid == 1 && holder.executable && pid_one.executable &&
+           *holder.executable == *pid_one.executable &&
+           holder.executable_deleted == pid_one.executable_deleted;
+}
+
+void drop_copies_of_pid_one(ObservedListener& listener) {
+    const auto pid_one = std::find_if(listener.holders.begin(), listener.holders.end(), is_systemd);
+    if (pid_one == listener.holders.end()) {
+        return;
+    }
+    const ProcessIdentity systemd = *pid_one;
+    std::erase_if(listener.holders, [&systemd](const ProcessIdentity& holder) {
+        return is_copy_of_pid_one_before_exec(holder, systemd);
+    });
+}
+
 // The file ExecStart= names, checked as exe: checks a running file: a regular file at that path
 // here is the file systemd will run.
 ExecutableFileCheck check_exec_path(const std::string& path) {
@@ -192,20 +216,25 @@ class Attribution {
         }
         const auto& facts = std::get<ServiceFacts>(answer);
         // Accept=yes: the instances hold their connections only; the listener is PID 1's for
-        // good, and judged by the template's ExecStart=.
+        // good, and judged by the template's ExecStart=. A main process that has not run
+        // ExecStart= yet (PID 1's copy between fork and exec) is judged, like the service before
+        // activation, by what it is about to run.
         if (!unit.accept && facts.main_pid > 0) {
-            if (auto running = running_service(facts, user_names_)) {
+            auto running = running_service(facts, user_names_);
+            if (!running) {
+                holder.unit = service_name;
+                holder.activation.unconfirmed = fmt::format(
+                    "systemd (pid 1) holds the socket for {}, and the main process (pid {}) of {} "
+                    "exited or changed during the check",
+                    unit.name, facts.main_pid, service_name);
+                return;
+            }
+            if (!is_copy_of_pid_one_before_exec(*running, holder)) {
                 holder = std::move(*running);
                 holder.activation.socket_unit = unit.name;
                 holder.activation.service_running = true;
                 return;
             }
-            holder.unit = service_name;
-            holder.activation.unconfirmed = fmt::format(
-                "systemd (pid 1) holds the socket for {}, and the main process (pid {}) of {} "
-                "exited or changed during the check",
-                unit.name, facts.main_pid, service_name);
-            return;
         }
         auto pending = pending_service(holder, facts);
         pending.activation = holder.activation;
@@ -238,6 +267,9 @@ class Attribution {
 void attribute_socket_activation(std::vector<ObservedListener>& listeners, UserNames& user_names) {
     if (std::none_of(listeners.begin(), listeners.end(), held_by_pid_one)) {
         return;
+    }
+    for (auto& listener : listeners) {
+        drop_copies_of_pid_one(listener);
     }
     std::optional<SystemdBus> bus;
     std::vector<SocketUnit> units;

@@ -31,6 +31,12 @@ UNITS = {
     "echo-tcp@.service": "[Service]\nExecStart=/usr/bin/cat\nStandardInput=socket\n",
     "plain-udp.socket": "[Socket]\nListenDatagram=127.0.0.1:7103\n",
     "plain-udp.service": "[Service]\nExecStart=/usr/bin/sleep infinity\nDynamicUser=yes\n",
+    # Accept=no, a service still starting when the check runs: systemd's child opens the FIFO of
+    # its StandardInput= before it runs sleep, and waits there for a writer, holding the listener
+    # it is to pass on (a copy of PID 1's descriptors, running PID 1's executable).
+    "starting-tcp.socket": "[Socket]\nListenStream=127.0.0.1:7107\n",
+    "starting-tcp.service": ("[Service]\nExecStart=/usr/bin/sleep infinity\n"
+                             "StandardInput=file:/run/starting.fifo\n"),
     # A socket whose service is not what the rule expects on that port.
     "rogue.socket": "[Socket]\nListenStream=127.0.0.1:7104\nService=rogue-payload.service\n",
     "rogue-payload.service": "[Service]\nExecStart=/usr/bin/tail -f /dev/null\n",
@@ -52,6 +58,23 @@ socket.send_fds(notify, [b"FDSTORE=1\\nFDNAME=listener"], [listener.fileno()])
 listener.close()
 socket.send_fds(notify, [b"READY=1"], [])
 time.sleep(3600)
+"""
+
+
+# The pids holding the TCP listener on port argv[1] (from /proc/net/tcp and /proc/*/fd).
+HOLDERS_OF_PORT = """\
+import os, sys
+port = "%04X" % int(sys.argv[1])
+with open("/proc/net/tcp") as f:
+    inodes = {line.split()[9] for line in f.readlines()[1:]
+              if line.split()[1].endswith(":" + port) and line.split()[3] == "0A"}
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        continue
+    if any(link == f"socket:[{inode}]" for inode in inodes for link in links):
+        print(pid)
 """
 
 
@@ -153,6 +176,40 @@ def test_accept_yes_tcp_is_judged_by_the_template(container):
     connect(container, 7102)
     assert_state(check(container, "-p", "7102=cat"), 0)
     assert_state(check(container, "-p", "7102=sleep"), 2)
+
+
+def test_a_service_between_fork_and_exec_is_judged_by_what_it_will_run(container):
+    container.run(["mkfifo", "-m", "0600", "/run/starting.fifo"], check=True)
+    connect(container, 7107)
+
+    def main_process():
+        pid = container.run(["systemctl", "show", "-P", "MainPID", "starting-tcp.service"],
+                            check=True).stdout.strip()
+        exe = container.run(["readlink", f"/proc/{pid}/exe"]).stdout.strip()
+        return pid, exe
+    deadline = time.monotonic() + 20
+    while main_process()[1] != "/usr/lib/systemd/systemd" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    child, exe = main_process()
+    assert exe == "/usr/lib/systemd/systemd", f"the main process {child} runs {exe!r}"
+    # The child holds the listener as well as PID 1.
+    holders = container.run(["python3", "-c", HOLDERS_OF_PORT, "7107"], check=True).stdout.split()
+    assert sorted(holders) == sorted(["1", child]), holders
+    result = check(container, "-p", "7107=sleep")
+    assert_state(result, 0)
+    lines = lines_about(result, 7107)
+    assert ("sleep pid 1 user root exe /usr/bin/sleep unit starting-tcp.service for socket unit "
+            "starting-tcp.socket (held by systemd pid 1" in lines), result.stdout
+    assert f"pid {child} " not in lines, result.stdout
+    assert_state(check(container, "-p", "7107=systemd"), 2)
+    # A writer lets it run sleep, which is then judged as itself.
+    container.run(["sh", "-c", "exec 3>/run/starting.fifo"], check=True)
+    container.run(["sh", "-c", f"for i in $(seq 200); do [ $(readlink /proc/{child}/exe) = "
+                   "/usr/bin/sleep ] && exit 0; sleep 0.1; done; exit 1"], check=True)
+    result = check(container, "-p", "7107=sleep")
+    assert_state(result, 0)
+    assert f"sleep pid {child} user root exe /usr/bin/sleep" in lines_about(result, 7107)
+    assert_state(check(container, "-p", "7107=systemd"), 2)
 
 
 def test_udp_before_and_after_activation(container):

@@ -15,6 +15,7 @@ set(PORT_OWNER_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/core/holder_description.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/ignore_spec.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/ip_address.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/core/json_scanner.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/learned_allow_list.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/match_conventions.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/occupant_description.cpp

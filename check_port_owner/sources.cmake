@@ -20,6 +20,7 @@ set(PORT_OWNER_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/core/match_conventions.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/occupant_description.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/perfdata.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/core/podman_port_mappings.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/port_occupant.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/proxy_command_line.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/report.cpp

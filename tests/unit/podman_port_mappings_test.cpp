@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A Podman 4 container's config as Podman writes it (4.3.1, Debian 12), and as a forger might: what
+// the plugin reads of it, and which container port a held listener leads to.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/podman_port_mappings.hpp"
+
+namespace port_owner {
+namespace {
+
+Listener listening(Transport transport, const char* address, std::uint16_t port) {
+    Listener listener;
+    listener.transport = transport;
+    listener.address = *IpAddress::parse(address);
+    listener.port = port;
+    return listener;
+}
+
+// The shape Podman 4.3 writes (abridged: the OCI spec and most members left out, the order kept).
+std::string config_with(const std::string& mappings) {
+    return R"({"spec":{"ociVersion":"1.0.2-dev","process":{"args":["python3","-m","http.server"]},)"
+           R"("linux":{"seccomp":{"syscalls":[{"names":["personality"],"action":"SCMP_ACT_ALLOW",)"
+           R"("args":[{"index":0,"value":8,"op":"SCMP_CMP_EQ"}]}]}}},)"
+           R"("id":"d567fd23fe17ab13f4079c71f091554f6a1309cae6fac7e03153260f7e198670",)"
+           R"("name":"web1","lockID":0,"CreateCommand":["podman","run","-p","8080:80"],)"
+           R"("newPortMappings":)" +
+           mappings + R"(,"UseImageResolvConf":false,"networkMode":"slirp4netns","stopSignal":15})";
+}
+
+TEST(PodmanPortMappings, AsPodmanWritesThem) {
+    const auto config = parse_podman_container_config(config_with(
+        R"([{"host_ip":"","container_port":81,"host_port":8081,"range":3,"protocol":"udp"},)"
+        R"({"host_ip":"127.0.0.1","container_port":90,"host_port":9090,"range":1,"protocol":"tcp"}])"));
+    ASSERT_TRUE(config);
+    EXPECT_EQ(config->id, "d567fd23fe17ab13f4079c71f091554f6a1309cae6fac7e03153260f7e198670");
+    EXPECT_EQ(config->name, "web1");
+    ASSERT_EQ(config->port_mappings.size(), 2u);
+    const auto& udp = config->port_mappings[0];
+    EXPECT_EQ(udp.host_ip, "");
+    EXPECT_EQ(udp.host_port, 8081);
+    EXPECT_EQ(udp.container_port, 81);
+    EXPECT_EQ(udp.range, 3);
+    EXPECT_EQ(udp.protocols, "udp");
+    EXPECT_EQ(config->port_mappings[1].host_ip, "127.0.0.1");
+}
+
+TEST(PodmanPortMappings, NoPortsPublished) {
+    EXPECT_TRUE(parse_podman_container_config(config_with("null"))->port_mappings.empty());
+    EXPECT_TRUE(parse_podman_container_config(config_with("[]"))->port_mappings.empty());
+    EXPECT_TRUE(parse_podman_container_config(R"({"id":"a","name":"b"})")->port_mappings.empty());
+}
+
+TEST(PodmanPortMappings, RefusesWhatPodmanDoesNotWrite) {
+    for (const std::string mappings : {
+             R"([{"container_port":80,"protocol":"tcp"}])",                     // no host port
+             R"([{"host_port":8080,"protocol":"tcp"}])",                        // no container port
+             R"([{"host_port":0,"container_port":80,"protocol":"tcp"}])",       // port 0
+             R"([{"host_port":70000,"container_port":80,"protocol":"tcp"}])",   // past 65535
+             R"([{"host_port":"8080","container_port":80,"protocol":"tcp"}])",  // a string
+             R"([{"host_port":8080,"container_port":80,"protocol":6}])",        // not a string
+             R"([{"host_port":65535,"container_port":80,"range":2,"protocol":"tcp"}])",
+             R"([{"host_port":80,"container_port":65535,"range":2,"protocol":"tcp"}])",
+             R"([{"host_port":8080,"host_port":8081,"container_port":80,"protocol":"tcp"}])",
+             R"([{"host_port":8080,"container_port":80,"protocol":"tcp"},])",  // a trailing comma
+             R"({"host_port":8080})",
+         }) {
+        SCOPED_TRACE(mappings);
+        EXPECT_FALSE(parse_podman_container_config(config_with(mappings)));
+    }
+    for (
+        const auto* text : {
+            "",
+            "[]",
+            "{}",
+            R"({"id":"a"})",
+            R"({"name":"b"})",
+            R"({"id":1,"name":"b"})",
+            R"({"id":"a","id":"a","name":"b"})",
+            R"({"id":"a","name":"b"} x)",
+            R"({"id":"a","name":"b","newPortMappings":[],"newPortMappings":[]})",
+            R"({"id":"a","name":"b","x":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})",
+            R"({"id":"a\q","name":"b"})",
+            "{\"id\":\"a\n\",\"name\":\"b\"}",
+        }) {
+        SCOPED_TRACE(text);
+        EXPECT_FALSE(parse_podman_container_config(text));
+    }
+}
+
+TEST(PodmanPortMappings, ContainerPortOfAHeldListener) {
+    const auto config = parse_podman_container_config(config_with(
+        R"([{"host_ip":"","container_port":80,"host_port":8080,"range":1,"protocol":"tcp"},)"
+        R"({"host_ip":"","container_port":91,"host_port":18091,"range":2,"protocol":"tcp,udp"},)"
+        R"({"host_ip":"127.0.0.1","container_port":90,"host_port":9090,"range":1,"protocol":"tcp"}])"));
+    ASSERT_TRUE(config);
+    const auto& mappings = config->port_mappings;
+    using Ports = std::vector<std::uint16_t>;
+    // rootlessport listens on [::] for an empty host_ip (Go's "tcp" with no address).
+    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "::", 8080)), Ports{80});
+    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "0.0.0.0", 8080)),
+              Ports{80});
+    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::udp, "::", 8080)), Ports{});
+    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "127.0.0.1", 8080)),
+              Ports{});
+    // A range, port by port, for each of its protocols.
+    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "::", 18092)), Ports{92});
+    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::udp, "::", 18091)), Ports{91});
+    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "::", 18093)), Ports{});
+    // An address: that address only.
+    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "127.0.0.1", 9090)),
+              Ports{90});
+    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "::", 9090)), Ports{});
+}
+
+TEST(PodmanPortMappings, DisagreeingMappingsGiveEveryPort) {
+    const auto config = parse_podman_container_config(config_with(
+        R"([{"host_ip":"","container_port":80,"host_port":8080,"range":1,"protocol":"tcp"},)"
+        R"({"host_ip":"","container_port":22,"host_port":8080,"range":1,"protocol":"tcp"},)"
+        R"({"host_ip":"","container_port":80,"host_port":8080,"range":1,"protocol":"tcp"}])"));
+    ASSERT_TRUE(config);
+    EXPECT_EQ(podman_container_ports(config->port_mappings, listening(Transport::tcp, "::", 8080)),
+              (std::vector<std::uint16_t>{80, 22}));
+}
+
+}  // namespace
+}  // namespace port_owner

@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/proxy_holders.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <optional>
 
 #include <fmt/format.h>
 
+#include "core/whole_number.hpp"
 #include "linux/holder_scan.hpp"
 #include "linux/listener_source.hpp"
 #include "linux/network_namespace_thread.hpp"
@@ -13,6 +22,84 @@
 #include "linux/sock_diag_source.hpp"
 
 namespace port_owner::linux_os {
+namespace {
+
+std::optional<struct stat> stat_of(const std::string& path) {
+    struct stat file {};
+    if (::stat(path.c_str(), &file) != 0) {
+        return std::nullopt;
+    }
+    return file;
+}
+
+// The children of `pid` (every thread's: Go starts processes from any thread).
+std::vector<int> children_of(int pid) {
+    std::vector<int> children;
+    const std::string tasks_path = fmt::format("/proc/{}/task", pid);
+    DIR* tasks = ::opendir(tasks_path.c_str());
+    if (tasks == nullptr) {
+        return children;
+    }
+    while (const dirent* task = ::readdir(tasks)) {
+        if (!parse_whole_number<int>(task->d_name)) {
+            continue;
+        }
+        std::ifstream list(fmt::format("{}/{}/children", tasks_path, task->d_name));
+        int child = 0;
+        while (list >> child) {
+            children.push_back(child);
+        }
+    }
+    ::closedir(tasks);
+    std::sort(children.begin(), children.end());
+    children.erase(std::unique(children.begin(), children.end()), children.end());
+    return children;
+}
+
+}  // namespace
+
+UniqueFd open_child_network_namespace(int pid, std::string_view program, std::string& problem) {
+    raise_scan_capabilities();
+    const auto own = stat_of(fmt::format("/proc/{}/exe", pid));
+    std::vector<int> found;
+    for (const int child : children_of(pid)) {
+        const auto theirs = stat_of(fmt::format("/proc/{}/exe", child));
+        if (own && theirs && own->st_dev == theirs->st_dev && own->st_ino == theirs->st_ino) {
+            found.push_back(child);
+        }
+    }
+    UniqueFd opened;
+    std::optional<struct stat> plugin_namespace;
+    if (found.size() == 1) {
+        opened.reset(
+            ::open(fmt::format("/proc/{}/ns/net", found.front()).c_str(), O_RDONLY | O_CLOEXEC));
+        // The plugin's own: where it found the listener the proxy holds. Not the proxy's, which
+        // names its first thread's only: rootlessport's first thread has entered the
+        // container's namespace while the others stay in the host's.
+        plugin_namespace = stat_of("/proc/self/ns/net");
+    }
+    lower_scan_capabilities();
+    if (found.empty()) {
+        problem =
+            fmt::format("it has no child running {} (or its children cannot be read)", program);
+        return {};
+    }
+    if (found.size() > 1) {
+        problem = fmt::format("more than one of its children runs {}", program);
+        return {};
+    }
+    struct stat child_namespace {};
+    if (!opened.valid() || !plugin_namespace || ::fstat(opened.get(), &child_namespace) != 0) {
+        problem = "its child's network namespace cannot be opened";
+        return {};
+    }
+    if (child_namespace.st_ino == plugin_namespace->st_ino) {
+        problem =
+            "its child runs in the host's network namespace (--net=host): it forwards nothing";
+        return {};
+    }
+    return opened;
+}
 
 std::string setns_problem(int error) {
     if (error == EPERM) {

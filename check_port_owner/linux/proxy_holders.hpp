@@ -8,9 +8,17 @@
 
 #include "core/socket_model.hpp"
 #include "linux/container_names.hpp"
+#include "linux/unique_fd.hpp"
 #include "linux/user_names.hpp"
 
 namespace port_owner::linux_os {
+
+// The network namespace of a proxy's child: the one process it started from its own executable
+// (rootlesskit and rootlessport re-execute themselves as their child, in the container's
+// namespaces; slirp4netns and the like are other programs), the kernel's word. Refused when the
+// child runs in the plugin's own namespace, the host's (it would forward nothing). An invalid fd
+// and the reason in `problem` otherwise; `program` names the proxy in it.
+UniqueFd open_child_network_namespace(int pid, std::string_view program, std::string& problem);
 
 // What every proxy follower says when setns() into the container's network namespace failed.
 std::string setns_problem(int error);

@@ -138,79 +138,6 @@ std::optional<std::string> ask_for_ports(const std::string& socket_path, int roo
     }
 }
 
-std::optional<struct stat> stat_of(const std::string& path) {
-    struct stat file {};
-    if (::stat(path.c_str(), &file) != 0) {
-        return std::nullopt;
-    }
-    return file;
-}
-
-// The children of `pid` (every thread's: Go starts processes from any thread).
-std::vector<int> children_of(int pid) {
-    std::vector<int> children;
-    const std::string tasks_path = fmt::format("/proc/{}/task", pid);
-    DIR* tasks = ::opendir(tasks_path.c_str());
-    if (tasks == nullptr) {
-        return children;
-    }
-    while (const dirent* task = ::readdir(tasks)) {
-        if (!parse_whole_number<int>(task->d_name)) {
-            continue;
-        }
-        std::ifstream list(fmt::format("{}/{}/children", tasks_path, task->d_name));
-        int child = 0;
-        while (list >> child) {
-            children.push_back(child);
-        }
-    }
-    ::closedir(tasks);
-    std::sort(children.begin(), children.end());
-    children.erase(std::unique(children.begin(), children.end()), children.end());
-    return children;
-}
-
-// The network namespace of rootlesskit's child: the one process it started from its own
-// executable (rootlesskit re-executes itself as the child, in the namespaces it made; slirp4netns
-// and the like are other programs). Or the reason there is none.
-UniqueFd open_child_namespace(int pid, std::string& problem) {
-    raise_scan_capabilities();
-    const auto own = stat_of(fmt::format("/proc/{}/exe", pid));
-    std::vector<int> found;
-    for (const int child : children_of(pid)) {
-        const auto theirs = stat_of(fmt::format("/proc/{}/exe", child));
-        if (own && theirs && own->st_dev == theirs->st_dev && own->st_ino == theirs->st_ino) {
-            found.push_back(child);
-        }
-    }
-    UniqueFd opened;
-    std::optional<struct stat> parent_namespace;
-    if (found.size() == 1) {
-        opened.reset(
-            ::open(fmt::format("/proc/{}/ns/net", found.front()).c_str(), O_RDONLY | O_CLOEXEC));
-        parent_namespace = stat_of(fmt::format("/proc/{}/ns/net", pid));
-    }
-    lower_scan_capabilities();
-    if (found.empty()) {
-        problem = "it has no child running rootlesskit (or its children cannot be read)";
-        return {};
-    }
-    if (found.size() > 1) {
-        problem = "more than one of its children runs rootlesskit";
-        return {};
-    }
-    struct stat child_namespace {};
-    if (!opened.valid() || !parent_namespace || ::fstat(opened.get(), &child_namespace) != 0) {
-        problem = "its child's network namespace cannot be opened";
-        return {};
-    }
-    if (child_namespace.st_ino == parent_namespace->st_ino) {
-        problem = "its child shares its network namespace (--net=host): it forwards nothing";
-        return {};
-    }
-    return opened;
-}
-
 // The mapping of the listener rootlesskit holds, from its API socket; or the reason there is none.
 std::optional<RootlesskitPortSpec> mapping_of(const ProcessIdentity& rootlesskit,
                                               const Listener& held, std::string& problem) {
@@ -269,7 +196,8 @@ void follow(ProcessIdentity& rootlesskit, const Listener& held, UserNames& user_
     }
     const auto port = mapping->child_port;
     forwarding.target = fmt::format("port {} of its child's network namespace", port);
-    const auto namespace_fd = open_child_namespace(rootlesskit.pid, forwarding.problem);
+    const auto namespace_fd =
+        open_child_network_namespace(rootlesskit.pid, "rootlesskit", forwarding.problem);
     if (!namespace_fd.valid()) {
         rootlesskit.proxy = std::move(forwarding);
         return;

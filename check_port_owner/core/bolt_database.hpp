@@ -24,12 +24,14 @@ class BoltFormatError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// A read-only reader of a bbolt (BoltDB) file, the format 1.3 writes (version 2): the file's
-// bytes, whole, as they were read; nothing is written or locked, no OS call is made. Podman 4
-// keeps its state in such a file, owned by the user running Podman, so the reader trusts nothing
-// in it: every page id, offset and length is checked against the file before it is followed, a
-// page met twice in one walk (a cycle) and a tree deeper than 64 levels are errors, and every
-// error is a BoltFormatError, never a read outside the bytes.
+// A read-only reader of a bbolt (BoltDB) file, the format bbolt 1.3 writes (version 2). It reads
+// the file's bytes, read whole by the caller (they must outlive the reader and its answers);
+// nothing is written or locked, no OS call is made. Podman 4 keeps its state in such a file,
+// owned by the user running Podman, so the reader trusts nothing in it: every page id, offset and
+// length is checked against the file before it is followed; a page met twice in one walk (a
+// cycle), a tree deeper than 64 levels and a bucket's keys out of order are errors; every error is
+// a BoltFormatError, never a read outside the bytes. (A copy read while Podman writes may be
+// torn: no checksum covers the tree pages, so it is read as a forged file would be.)
 class BoltDatabase {
   public:
     // Checks the two meta pages (magic, version, FNV-1a checksum) and takes the valid one with

@@ -7,6 +7,7 @@ set(PORT_OWNER_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/core/allow_entry.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/allow_list_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/answer_agreement.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/core/bolt_database.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/ephemeral_ports.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/container_name.cpp
   ${CMAKE_CURRENT_LIST_DIR}/core/excluded_port_range.cpp

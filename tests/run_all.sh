@@ -27,8 +27,9 @@ packages=(cmake g++ make pkg-config libboost-program-options-dev libfmt-dev libr
           wixl msitools zip unzip
           # Container attribution (tests/containers): rootless Podman's port forwarder, pasta;
           # rootless Docker's, rootlesskit, with its slirp4netns network driver.
-          # rootless Podman's other one (with slirp4netns), rootlessport, from podman.
-          passt rootlesskit slirp4netns podman)
+          # rootless Podman's other one (with slirp4netns), rootlessport, from podman, run by an
+          # unprivileged user for real (newuidmap from uidmap; podman only recommends it).
+          passt rootlesskit slirp4netns podman uidmap)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||

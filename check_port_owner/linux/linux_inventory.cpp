@@ -24,7 +24,7 @@
 #include "linux/proc_hidepid.hpp"
 #include "linux/proc_net_source.hpp"
 #include "linux/rootlesskit_follower.hpp"
-#include "linux/rootlessport_proxy.hpp"
+#include "linux/rootlessport_follower.hpp"
 #include "linux/sock_diag_source.hpp"
 #include "linux/socket_activation.hpp"
 
@@ -205,7 +205,7 @@ Observation LinuxInventory::observe(const InventoryQuery& query) {
     follow_docker_proxies(attributed.sockets, user_names_, container_names_);
     follow_pastas(attributed.sockets, user_names_, container_names_);
     follow_rootlesskits(attributed.sockets, user_names_, container_names_);
-    mark_rootlessports(attributed.sockets);
+    follow_rootlessports(attributed.sockets, user_names_, container_names_);
     if (in_nested_pid_namespace()) {
         observation.notes.push_back(
             "the plugin runs in a nested PID namespace (a container): processes outside it are "

@@ -4,8 +4,9 @@ podman package, started as Podman starts it: its configuration as JSON on stdin,
 on fd 3, the ready pipe on fd 4; its child (rootlessport-child) in the "container's" network
 namespace, where a copy of Python named nginx listens on 127.0.0.1:8000.
 
-Which container port a host port leads to is known to rootlessport alone, so the plugin does not
-follow it: the port is UNATTRIBUTED with the reason unless the rule names rootlessport itself.
+Here no Podman started it, so Podman's state database (read for the container port a host port
+leads to, see test_podman.py) lists no container for it: the plugin does not follow it, and the
+port is UNATTRIBUTED with the reason unless the rule names rootlessport itself.
 Root needed (namespaces, mounts); the test fails without it.
 """
 import json
@@ -81,12 +82,11 @@ def lab(plugin):
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def test_rootlessport_is_not_followed_and_says_why(lab):
+def test_rootlessport_without_podman_state_is_not_followed_and_says_why(lab):
     result = lab.run("tcp/18090=nginx")
     assert result.code == 3, result.stdout
     assert (f"rootlessport pid {lab.rootlessport.pid} forwards to a port of the container's "
-            "network namespace, which could not be followed: Podman gives it the port mappings "
-            "on a pipe when it starts and nothing lists them") in result.first_line
+            "network namespace, which could not be followed: Podman's state") in result.first_line
 
 
 def test_rootlessport_allowed_by_its_program_only(lab):

@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
+#include "core/bolt_database.hpp"
 #include "core/podman_port_mappings.hpp"
 
 namespace port_owner {
@@ -123,6 +126,38 @@ TEST(PodmanPortMappings, DisagreeingMappingsGiveEveryPort) {
     ASSERT_TRUE(config);
     EXPECT_EQ(podman_container_ports(config->port_mappings, listening(Transport::tcp, "::", 8080)),
               (std::vector<std::uint16_t>{80, 22}));
+}
+
+// Both containers of the state file rootless Podman 4.3.1 wrote (tests/unit/data), read as the
+// Linux inventory reads them: every config in the "ctr" bucket.
+TEST(PodmanPortMappings, TheConfigsPodmanWrote) {
+    std::ifstream in(PORT_OWNER_BOLT_FIXTURE, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const BoltDatabase database(bytes);
+    const std::string_view containers[] = {"ctr"};
+    std::vector<PodmanContainerConfig> configs;
+    for (const auto& entry : database.entries(containers)) {
+        ASSERT_TRUE(entry.bucket);
+        const std::string_view container[] = {"ctr", entry.key};
+        const auto config = parse_podman_container_config(*database.value(container, "config"));
+        ASSERT_TRUE(config) << entry.key;
+        EXPECT_EQ(config->id, entry.key);
+        configs.push_back(*config);
+    }
+    ASSERT_EQ(configs.size(), 2u);
+    const auto& other = configs[0].name == "other" ? configs[0] : configs[1];
+    const auto& web1 = configs[0].name == "web1" ? configs[0] : configs[1];
+    EXPECT_EQ(web1.name, "web1");
+    using Ports = std::vector<std::uint16_t>;
+    EXPECT_EQ(podman_container_ports(web1.port_mappings, listening(Transport::tcp, "::", 8080)),
+              Ports{80});
+    EXPECT_EQ(podman_container_ports(other.port_mappings, listening(Transport::udp, "::", 8083)),
+              Ports{83});
+    EXPECT_EQ(
+        podman_container_ports(other.port_mappings, listening(Transport::tcp, "127.0.0.1", 9090)),
+        Ports{90});
+    EXPECT_EQ(podman_container_ports(other.port_mappings, listening(Transport::tcp, "::", 8081)),
+              Ports{});
 }
 
 }  // namespace

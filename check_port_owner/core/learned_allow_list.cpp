@@ -104,15 +104,17 @@ std::string learned_entry(const ProcessIdentity& holder, const MatchConventions&
     if (auto services = service_entry(holder, conventions); !services.empty()) {
         return services;
     }
+    if (holder.container && !holder.container->made_by_root) {
+        // Its user made it (its cgroup, or with rootless Podman the state that names it): only
+        // that user can vouch for it.
+        const auto& container = *holder.container;
+        seen.insert(fmt::format("pid {}: container {} was made by its user, not by root",
+                                holder.pid, container.short_id()));
+        return "container:" + (container.name.empty() ? container.short_id() : container.name) +
+               "+" + user_entry(holder.uid, holder.user_sid, conventions);
+    }
     if (holder.container && !holder.container->name.empty()) {
         return "container:" + holder.container->name;
-    }
-    if (holder.container && !holder.container->made_by_root) {
-        // Its user made the cgroup, and named it: only that user can vouch for it.
-        seen.insert(fmt::format("pid {}: container {} is in a cgroup its user made", holder.pid,
-                                holder.container->short_id()));
-        return "container:" + holder.container->short_id() + "+" +
-               user_entry(holder.uid, holder.user_sid, conventions);
     }
     if (holder.container) {
         seen.insert(

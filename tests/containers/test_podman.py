@@ -26,6 +26,7 @@ import time
 
 import pytest
 
+from pylib import plugin as plugin_run
 from pylib.netns import private_network_namespace
 from pylib.processes import wait_until
 from test_docker_proxy import Lab, _mount, copy_program, private_mounts
@@ -252,6 +253,19 @@ def test_container_entries_need_the_user(lab):
 def test_the_proxy_itself_allowed_explicitly(lab):
     assert lab.run("tcp/18080=rootlessport").code == 0
     assert lab.run(f"tcp/18080=exe:{ROOTLESSPORT}").code == 0
+
+
+def test_learn_writes_the_container_and_its_user(lab):
+    learned = plugin_run.run(lab.plugin, ["--learn"])
+    assert learned.code == 0, learned.stderr
+    assert f"[tcp/18080]\n# 127.0.0.1 rootlessport user {USER}\n" in learned.stdout, \
+        learned.stdout
+    assert f"allow = container:web+user:{UID}\n" in learned.stdout, learned.stdout
+    path = os.path.join(lab.workdir, "learned.ini")
+    with open(path, "w", encoding="utf-8") as allow_list:
+        allow_list.write(learned.stdout)
+    result = plugin_run.run(lab.plugin, ["-C", path, "-v"])
+    assert result.first_line.startswith("PORT_OWNER OK"), result.stdout
 
 
 def test_a_symlink_in_place_of_the_state_is_not_read(lab):

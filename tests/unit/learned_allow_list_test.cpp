@@ -145,6 +145,44 @@ TEST(LearnedAllowList, ReadBackStillCatchesAnImpostor) {
     EXPECT_EQ(verdict.count(Outcome::unexpected), awkward_paths.size() + 3);
 }
 
+// A container's entry: its name when root's engine named it; with a user: condition when its
+// user made it (a cgroup of theirs, or rootless Podman's state naming it), by name where that
+// state names it, else by id. Read back, each is OK, and the same container of another user is not.
+TEST(LearnedAllowList, ContainersByNameAndWhoMadeThem) {
+    const auto in_container = [](std::string name, bool made_by_root, std::uint32_t uid,
+                                 std::string user) {
+        auto holder = process("nginx", "/usr/sbin/nginx", 4242, uid, std::move(user));
+        ContainerIdentity container;
+        container.engine = "podman";
+        container.id = std::string(64, 'a');
+        container.name = std::move(name);
+        container.made_by_root = made_by_root;
+        holder.container = container;
+        return holder;
+    };
+    const std::vector<ObservedListener> listeners{
+        observed(tcp("0.0.0.0", 8080), {in_container("web", true, 0, "root")}),
+        observed(tcp("0.0.0.0", 8081), {in_container("web", false, 1000, "alice")}),
+        observed(tcp("0.0.0.0", 8082), {in_container("", false, 1000, "alice")}),
+    };
+    const auto text = format_learned_allow_list(listeners, ephemeral, on_linux);
+    EXPECT_NE(text.find("[tcp/8080]\n# 0.0.0.0 nginx user root\nallow = container:web\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("allow = container:web+user:1000\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("allow = container:aaaaaaaaaaaa+user:1000\n"), std::string::npos) << text;
+    const auto file = parse_allow_list(text, "learned.ini");
+    EXPECT_EQ(evaluate(file.rules, listeners, {}, on_linux).overall, State::ok);
+    auto other_user = listeners;
+    for (auto& listener : other_user) {
+        listener.holders.front().uid = 1001;
+        listener.holders.front().user = "mallory";
+        listener.holders.front().container->made_by_root = false;
+    }
+    const auto verdict = evaluate(file.rules, other_user, {}, on_linux);
+    EXPECT_EQ(verdict.count(Outcome::unexpected), 3u);
+}
+
 TEST(LearnedAllowList, SectionsPerProtocolAndPort) {
     const auto file = parse_allow_list(
         format_learned_allow_list(present_listeners(), ephemeral, on_linux), "l.ini");

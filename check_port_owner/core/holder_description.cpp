@@ -17,8 +17,8 @@ enum class ContainerNamed { here, already };
 
 std::string describe_process(const ProcessIdentity& holder, int verbosity, ContainerNamed named);
 
-// The holders behind a proxy, one after the other; a proxy behind a proxy is not followed
-// further, so this does not recurse.
+// The holders behind a proxy, one after the other; a proxy among them (rootless Docker's
+// docker-proxy behind rootlesskit) says where it forwards in turn.
 std::string describe_behind(const ProxyForwarding& forwarding, int verbosity) {
     std::vector<std::string> parts;
     const auto& named = forwarding.holders.front().container;
@@ -141,6 +141,9 @@ std::string describe_holder_briefly(const ProcessIdentity& holder) {
         return text + escape_text(forwarding.target, name_width) + " (not followed)";
     }
     const auto& inside = forwarding.holders.front();
+    if (inside.proxy) {
+        return text + describe_holder_briefly(inside);
+    }
     if (inside.container) {
         text += describe_container(*inside.container) + ": ";
     }

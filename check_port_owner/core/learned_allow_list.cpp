@@ -131,6 +131,25 @@ std::string learned_entry(const ProcessIdentity& holder, const MatchConventions&
     return user_entry(holder.uid, holder.user_sid, conventions);
 }
 
+// A followed proxy: what runs behind it is learned (behind a proxy behind it too), the container
+// by name where it has one (a recreated container keeps its name, not its id). A proxy not
+// followed is learned as itself, with why.
+void learn_holder(const ProcessIdentity& holder, const MatchConventions& conventions,
+                  std::set<std::string>& allow, std::set<std::string>& seen) {
+    if (holder.proxy && holder.proxy->problem.empty() && !holder.proxy->holders.empty()) {
+        for (const auto& inside : holder.proxy->holders) {
+            learn_holder(inside, conventions, allow, seen);
+        }
+        return;
+    }
+    if (holder.proxy) {
+        seen.insert(fmt::format(
+            "pid {}: {} not followed ({}); the proxy itself is allowed, whatever is behind it",
+            holder.pid, holder.proxy->proxy, escape_text(holder.proxy->problem, reason_width)));
+    }
+    allow.insert(learned_entry(holder, conventions, seen));
+}
+
 }  // namespace
 
 std::string executable_pattern(const std::string& path, const MatchConventions& conventions) {
@@ -185,22 +204,7 @@ std::string format_learned_allow_list(const std::vector<ObservedListener>& liste
             seen.insert(std::move(line));
         }
         for (const auto& holder : listener.holders) {
-            // A followed proxy: what runs behind it is learned, the container by name where it
-            // has one (a recreated container keeps its name, not its id).
-            if (holder.proxy && holder.proxy->problem.empty() && !holder.proxy->holders.empty()) {
-                for (const auto& inside : holder.proxy->holders) {
-                    allow.insert(learned_entry(inside, conventions, seen));
-                }
-                continue;
-            }
-            if (holder.proxy) {
-                seen.insert(fmt::format(
-                    "pid {}: {} not followed ({}); the proxy itself is allowed, whatever is "
-                    "behind it",
-                    holder.pid, holder.proxy->proxy,
-                    escape_text(holder.proxy->problem, reason_width)));
-            }
-            allow.insert(learned_entry(holder, conventions, seen));
+            learn_holder(holder, conventions, allow, seen);
         }
         if (listener.holders.empty() && listener.socket.socket_owner_known) {
             allow.insert(user_entry(listener.socket.socket_uid, {}, conventions));

@@ -68,7 +68,10 @@ Judged judge_proxy(const Rule& rule, const ProcessIdentity& proxy,
     }
     Judged worst;
     for (const auto& inside : forwarding.holders) {
-        auto judged = judge_process(rule, inside, conventions);
+        // A proxy behind a proxy (rootless Docker's docker-proxy behind rootlesskit) is judged
+        // the same way: by what is behind it, unless an entry names it.
+        auto judged = inside.proxy ? judge_proxy(rule, inside, conventions)
+                                   : judge_process(rule, inside, conventions);
         if (judged.judgement == HolderJudgement::not_allowed) {
             return judged;
         }

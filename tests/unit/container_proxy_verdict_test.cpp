@@ -194,5 +194,55 @@ TEST(ProxyLearning, AnUnfollowedProxyIsLearnedExplicitlyWithAWarning) {
     EXPECT_NE(text.find("not followed (no privilege)"), std::string::npos) << text;
 }
 
+// Rootless Docker: rootlesskit holds the host's port, its child's docker-proxy (the user's)
+// forwards to the container. Each proxy is judged by what is behind it, the inner one too.
+ProcessIdentity rootlesskit(std::vector<ProcessIdentity> behind, std::string problem = {}) {
+    auto proxy = process("rootlesskit", "/usr/bin/rootlesskit", 700, 1000, "alice");
+    proxy.proxy = ProxyForwarding{"rootlesskit", "port 8080 of its child's network namespace",
+                                  std::move(behind), std::move(problem)};
+    return proxy;
+}
+
+TEST(ProxyVerdict, AProxyBehindAProxyIsJudgedByWhatIsBehindIt) {
+    const std::vector listeners{
+        observed(tcp("0.0.0.0", 8080), {rootlesskit({docker_proxy({nginx_in_web()})})})};
+    EXPECT_EQ(judge("tcp/8080=nginx", listeners).outcome, Outcome::ok);
+    EXPECT_EQ(judge("tcp/8080=container:web", listeners).outcome, Outcome::ok);
+    EXPECT_EQ(judge("tcp/8080=apache2", listeners).outcome, Outcome::unexpected);
+    // Either proxy, named, accepts the chain as it is.
+    EXPECT_EQ(judge("tcp/8080=docker-proxy", listeners).outcome, Outcome::ok);
+    EXPECT_EQ(judge("tcp/8080=rootlesskit", listeners).outcome, Outcome::ok);
+    // The inner proxy not followed: nothing but its name allows it.
+    const std::vector unfollowed{observed(
+        tcp("0.0.0.0", 8080),
+        {rootlesskit({docker_proxy({}, "no network namespace has the address 10.89.1.2")})})};
+    EXPECT_EQ(judge("tcp/8080=nginx", unfollowed).outcome, Outcome::unattributed);
+    EXPECT_EQ(judge("tcp/8080=docker-proxy", unfollowed).outcome, Outcome::ok);
+}
+
+TEST(ProxyReport, NamesBothProxiesAndTheProgramInside) {
+    std::vector<Rule> rules{parse_rule_argument("tcp/8080=apache2")};
+    const std::vector listeners{
+        observed(tcp("0.0.0.0", 8080), {rootlesskit({docker_proxy({nginx_in_web()})})})};
+    const auto output = format_report(evaluate(rules, listeners, {}, on_linux), {});
+    EXPECT_NE(output.find("tcp/8080 held by rootlesskit (pid 700) -> docker-proxy (pid 812) -> "
+                          "container web (3f2a9c1b2d4e): nginx (pid 4242, user systemd-network)"),
+              std::string::npos)
+        << output;
+    EXPECT_NE(output.find("-> 172.17.0.2:80 container web (3f2a9c1b2d4e): nginx pid 4242"),
+              std::string::npos)
+        << output;
+}
+
+TEST(ProxyLearning, LearnsTheContainerBehindBothProxies) {
+    const std::vector listeners{
+        observed(tcp("0.0.0.0", 8080), {rootlesskit({docker_proxy({nginx_in_web()})})})};
+    const auto text = format_learned_allow_list(listeners, EphemeralPorts{}, on_linux);
+    EXPECT_NE(text.find("allow = container:web\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("rootlesskit\n"), std::string::npos) << text;
+    const auto file = parse_allow_list(text, "learned.ini");
+    EXPECT_EQ(evaluate(file.rules, listeners, {}, on_linux).overall, State::ok);
+}
+
 }  // namespace
 }  // namespace port_owner

@@ -4,7 +4,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <linux/nsfs.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -19,6 +21,7 @@
 #include "linux/listener_source.hpp"
 #include "linux/network_namespace_thread.hpp"
 #include "linux/packaged_executable.hpp"
+#include "linux/privilege.hpp"
 #include "linux/proxy_holders.hpp"
 #include "linux/sock_diag_source.hpp"
 #include "linux/unique_fd.hpp"
@@ -93,10 +96,27 @@ std::vector<IpAddress> interface_addresses() {
     return addresses;
 }
 
+// The user namespace that owns the network namespace open at `fd` (its inode), 0 when unknown.
+ino_t owning_user_namespace(int fd) {
+    const UniqueFd owner(::ioctl(fd, NS_GET_USERNS));
+    struct stat facts {};
+    return owner.valid() && ::fstat(owner.get(), &facts) == 0 ? facts.st_ino : 0;
+}
+
+// The inode of /proc/PID/ns/user (the plugin's own for "self"), 0 when it cannot be read.
+ino_t user_namespace_of(const std::string& pid) {
+    struct stat facts {};
+    return ::stat(fmt::format("/proc/{}/ns/user", pid).c_str(), &facts) == 0 ? facts.st_ino : 0;
+}
+
 // Which network namespaces have which addresses. Every namespace is entered once per check, the
-// first time a docker-proxy is followed, however many proxies there are.
+// first time a docker-proxy is followed, however many proxies there are. With `owner`, only the
+// namespaces that user namespace owns: those a rootless Docker's user made.
 class AddressIndex {
   public:
+    AddressIndex() = default;
+    explicit AddressIndex(ino_t owner) : owner_(owner) {}
+
     struct Owner {
         ino_t inode = 0;
         int pid = 0;
@@ -119,7 +139,7 @@ class AddressIndex {
         built_ = true;
         for (const auto& [inode, pid] : network_namespaces()) {
             const auto fd = open_namespace(pid, inode);
-            if (!fd.valid()) {
+            if (!fd.valid() || (owner_ != 0 && owning_user_namespace(fd.get()) != owner_)) {
                 continue;
             }
             std::vector<IpAddress> addresses;
@@ -135,6 +155,7 @@ class AddressIndex {
         }
     }
 
+    ino_t owner_ = 0;
     bool built_ = false;
     int first_error_ = 0;
     std::map<IpAddress, std::vector<Owner>> owners_;
@@ -242,6 +263,33 @@ void follow(ProcessIdentity& proxy, const Listener& held, AddressIndex& index,
 }
 
 }  // namespace
+
+bool is_rootless_docker_proxy(const ProcessIdentity& holder) {
+    if (holder.uid == 0 || !runs_packaged_executable(holder, {docker_proxy_name})) {
+        return false;
+    }
+    raise_scan_capabilities();
+    const auto theirs = user_namespace_of(std::to_string(holder.pid));
+    lower_scan_capabilities();
+    return theirs != 0 && theirs != user_namespace_of("self");
+}
+
+void follow_rootless_docker_proxy(ProcessIdentity& proxy, const Listener& held,
+                                  UserNames& user_names, ContainerNames& container_names) {
+    raise_scan_capabilities();
+    const auto owner = user_namespace_of(std::to_string(proxy.pid));
+    lower_scan_capabilities();
+    if (owner == 0) {
+        ProxyForwarding forwarding;
+        forwarding.proxy = std::string(docker_proxy_name);
+        forwarding.target = "an unknown address";
+        forwarding.problem = "its user namespace cannot be read";
+        proxy.proxy = std::move(forwarding);
+        return;
+    }
+    AddressIndex index(owner);
+    follow(proxy, held, index, user_names, container_names);
+}
 
 bool is_docker_proxy(const ProcessIdentity& holder) {
     // dockerd runs as root and starts the proxy so: a docker-proxy of another user was started

@@ -21,4 +21,16 @@ bool is_docker_proxy(const ProcessIdentity& holder);
 void follow_docker_proxies(std::vector<ObservedListener>& listeners, UserNames& user_names,
                            ContainerNames& container_names);
 
+// Whether a holder found behind rootlesskit is the docker-proxy rootless Docker starts there:
+// docker-proxy as a package installs it, run by a user (not root) in a user namespace other
+// than the plugin's (rootless dockerd runs in rootlesskit's).
+bool is_rootless_docker_proxy(const ProcessIdentity& holder);
+
+// Follows such a docker-proxy, which holds `held` in rootlesskit's child network namespace, as
+// follow_docker_proxies follows root's, but looks for the container's address only among the
+// network namespaces its own user namespace owns: the command line is the user's word, and
+// leads to none but the user's containers (never to root's or another user's).
+void follow_rootless_docker_proxy(ProcessIdentity& proxy, const Listener& held,
+                                  UserNames& user_names, ContainerNames& container_names);
+
 }  // namespace port_owner::linux_os

@@ -110,7 +110,8 @@ std::string setns_problem(int error) {
 }
 
 void find_holders_behind(const std::vector<Listener>& behind, ProxyForwarding& forwarding,
-                         UserNames& user_names, ContainerNames& container_names) {
+                         UserNames& user_names, ContainerNames& container_names,
+                         const FollowBehind& follow_behind) {
     HolderScanRequest request;
     for (const auto& listener : behind) {
         request.sockets.push_back({listener.inode, listener.socket_uid});
@@ -119,10 +120,15 @@ void find_holders_behind(const std::vector<Listener>& behind, ProxyForwarding& f
     auto scan = scan_holders(request);
     lower_scan_capabilities();
     for (auto& [inode, holders] : scan.holders) {
+        const auto held = std::find_if(behind.begin(), behind.end(),
+                                       [&](const Listener& one) { return one.inode == inode; });
         for (auto& holder : holders) {
             holder.user = user_names.name(holder.uid);
             if (holder.container) {
                 container_names.name(*holder.container);
+            }
+            if (follow_behind && held != behind.end()) {
+                follow_behind(holder, *held);
             }
             forwarding.holders.push_back(std::move(holder));
         }
@@ -144,7 +150,8 @@ void find_holders_behind(const std::vector<Listener>& behind, ProxyForwarding& f
 
 void follow_port_in_namespace(int namespace_fd, Transport transport, std::uint16_t port,
                               std::string_view where, ProxyForwarding& forwarding,
-                              UserNames& user_names, ContainerNames& container_names) {
+                              UserNames& user_names, ContainerNames& container_names,
+                              const FollowBehind& follow_behind) {
     std::vector<Listener> behind;
     std::string failure;
     const int error = run_in_network_namespace(namespace_fd, [&] {
@@ -165,7 +172,7 @@ void follow_port_in_namespace(int namespace_fd, Transport transport, std::uint16
     } else if (behind.empty()) {
         forwarding.problem = fmt::format("nothing listens on port {} in {}", port, where);
     } else {
-        find_holders_behind(behind, forwarding, user_names, container_names);
+        find_holders_behind(behind, forwarding, user_names, container_names, follow_behind);
     }
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +28,14 @@ std::string setns_problem(int error);
 // namespace), with their user names and containers, into `forwarding.holders`; or, when they
 // cannot all be known, the reason in `forwarding.problem`. Socket inodes are unique across
 // namespaces, so the host's /proc walk finds them.
+//
+// `follow_behind`, when given, is called for each holder found with the listener it holds there:
+// a proxy behind the proxy (rootless Docker's docker-proxy behind rootlesskit) is followed in
+// turn.
+using FollowBehind = std::function<void(ProcessIdentity& holder, const Listener& held)>;
 void find_holders_behind(const std::vector<Listener>& behind, ProxyForwarding& forwarding,
-                         UserNames& user_names, ContainerNames& container_names);
+                         UserNames& user_names, ContainerNames& container_names,
+                         const FollowBehind& follow_behind = {});
 
 // For a proxy whose target is a port in another network namespace (pasta, rootlesskit): the
 // listeners on `port` there (both address families; sock_diag on a thread that enters
@@ -36,6 +43,7 @@ void find_holders_behind(const std::vector<Listener>& behind, ProxyForwarding& f
 // `forwarding.problem`. `where` names the namespace in that reason ("its network namespace").
 void follow_port_in_namespace(int namespace_fd, Transport transport, std::uint16_t port,
                               std::string_view where, ProxyForwarding& forwarding,
-                              UserNames& user_names, ContainerNames& container_names);
+                              UserNames& user_names, ContainerNames& container_names,
+                              const FollowBehind& follow_behind = {});
 
 }  // namespace port_owner::linux_os

@@ -21,6 +21,7 @@
 #include "core/rootlesskit_ports.hpp"
 #include "core/whole_number.hpp"
 #include "linux/check_deadline.hpp"
+#include "linux/docker_proxy_follower.hpp"
 #include "linux/packaged_executable.hpp"
 #include "linux/privilege.hpp"
 #include "linux/proxy_holders.hpp"
@@ -202,9 +203,15 @@ void follow(ProcessIdentity& rootlesskit, const Listener& held, UserNames& user_
         rootlesskit.proxy = std::move(forwarding);
         return;
     }
+    // Rootless Docker's docker-proxy holds that port in turn, and forwards to a container.
+    const auto follow_docker_proxy = [&](ProcessIdentity& holder, const Listener& behind) {
+        if (is_rootless_docker_proxy(holder)) {
+            follow_rootless_docker_proxy(holder, behind, user_names, container_names);
+        }
+    };
     follow_port_in_namespace(namespace_fd.get(), held.transport, port,
                              "its child's network namespace", forwarding, user_names,
-                             container_names);
+                             container_names, follow_docker_proxy);
     rootlesskit.proxy = std::move(forwarding);
 }
 

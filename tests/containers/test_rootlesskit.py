@@ -25,8 +25,9 @@ import pytest
 from pylib import plugin as plugin_run
 from pylib.netns import private_network_namespace
 from pylib.processes import wait_until
-from test_docker_proxy import (CONTAINER_NAME, HOLDER_SCRIPT, NOBODY, Lab, _mount,
-                               copy_program, private_mounts, start_holder, write_docker_state)
+from test_docker_proxy import (CONTAINER_NAME, HOLDER_SCRIPT, NOBODY, Lab, _mount, cgroup2_root,
+                               copy_program, docker_proxy_binary, private_mounts, start_holder,
+                               write_docker_state)
 
 ROOTLESSKIT = "/usr/bin/rootlesskit"
 ROOTLESSCTL = "/usr/bin/rootlessctl"
@@ -224,3 +225,131 @@ def test_rootlesskit_without_state_dir(lab):
         process.kill()
     assert result.code == 3, result.stdout
     assert "its command line names no --state-dir" in result.first_line
+
+
+# Rootless Docker: dockerd runs in rootlesskit's namespaces, as the user, and for a published port
+# asks rootlesskit to forward the host port into its child's namespace, where the docker-proxy it
+# starts (as the user) forwards to the container's address, in a namespace of the user's too.
+ROOTLESS_CONTAINER_ADDRESS = "10.89.0.2"
+ROOT_CONTAINER_ADDRESS = "10.89.1.2"
+ROOTLESS_CONTAINER_ID = "e" * 8 + os.urandom(28).hex()
+
+
+def start_proxy_in(lab, enter, host_port, container_address, container_port):
+    """docker-proxy as dockerd starts it (start-up status on fd 3), run through `enter`."""
+    status = os.path.join(lab.workdir, f"proxy-{host_port}.status")
+    with open(status, "wb") as fd3:
+        process = lab.keep(subprocess.Popen(
+            enter + [lab.proxy, "-proto", "tcp", "-host-ip", "0.0.0.0", "-host-port",
+                     str(host_port), "-container-ip", container_address, "-container-port",
+                     str(container_port)],
+            pass_fds=(3,), preexec_fn=lambda: os.dup2(fd3.fileno(), 3),
+            stderr=subprocess.DEVNULL))
+    if not wait_until(10, lambda: os.path.getsize(status) > 0, 0.05):
+        pytest.fail("docker-proxy wrote no start-up status", pytrace=False)
+    with open(status, encoding="utf-8", errors="replace") as written:
+        if not written.read().startswith("0"):
+            pytest.fail("docker-proxy did not start", pytrace=False)
+    return process
+
+
+def network_namespace_with(lab, enter, address, interface_commands):
+    """A sleeper in a new network namespace, made through `enter`; `interface_commands(pid)`
+    gives the commands that give it `address`."""
+    anchor = lab.keep(subprocess.Popen(enter + ["unshare", "--net", "sleep", "infinity"]))
+    wait_until(5, lambda: os.readlink(f"/proc/{anchor.pid}/ns/net")
+               != os.readlink(f"/proc/{os.getpid()}/ns/net"), 0.05)
+    for command in interface_commands(anchor.pid):
+        subprocess.run(command, check=True)
+    return anchor.pid
+
+
+def start_web(lab, enter, name):
+    web = copy_program(os.path.realpath("/usr/bin/python3"), lab.workdir, name)
+    process = lab.keep(subprocess.Popen(enter + [web, "-I", "-c", INSIDE_SCRIPT, "0.0.0.0", "80"],
+                                        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL))
+    if process.stdout.readline() != b"ready\n":
+        pytest.fail(f"{name} did not get ready", pytrace=False)
+    return process
+
+
+@pytest.fixture(scope="module")
+def rootless_docker(lab):
+    child = wait_until(10, lambda: next(
+        (pid for pid in children(lab.rootlesskit.pid)
+         if os.readlink(f"/proc/{pid}/exe") == ROOTLESSKIT), None), 0.05)
+    in_child = ["nsenter", f"--target={child}", "--user", "--net"]
+
+    def veth_to(pid):
+        inside = ["nsenter", f"--target={pid}", "--user", "--net", "ip"]
+        return [in_child + ["ip", "link", "add", "rd-host", "type", "veth", "peer", "name",
+                            "rd-ctr", "netns", str(pid)],
+                in_child + ["ip", "addr", "add", "10.89.0.1/24", "dev", "rd-host"],
+                in_child + ["ip", "link", "set", "rd-host", "up"],
+                inside + ["link", "set", "lo", "up"],
+                inside + ["addr", "add", f"{ROOTLESS_CONTAINER_ADDRESS}/24", "dev", "rd-ctr"],
+                inside + ["link", "set", "rd-ctr", "up"]]
+    # The user's container: a namespace its user namespace owns, as rootless dockerd makes it.
+    container = network_namespace_with(lab, in_child, ROOTLESS_CONTAINER_ADDRESS, veth_to)
+    web = start_web(lab, ["nsenter", f"--target={container}", "--user", "--net"], "web")
+    # In a cgroup of the user's, named like Docker's (rootless Docker with cgroupfs).
+    parent = os.path.join(cgroup2_root(), f"port-owner-test-{os.getpid()}-rootless.slice")
+    scope = os.path.join(parent, f"docker-{ROOTLESS_CONTAINER_ID}.scope")
+    os.makedirs(scope)
+    os.chown(scope, NOBODY, NOBODY)
+    lab.cgroups[:0] = [scope, parent]
+    with open(os.path.join(scope, "cgroup.procs"), "w", encoding="ascii") as procs:
+        procs.write(str(web.pid))
+    # A container of root's, whose address a user's docker-proxy names.
+    rooted = network_namespace_with(lab, [], ROOT_CONTAINER_ADDRESS, lambda pid: [
+        ["nsenter", f"--net=/proc/{pid}/ns/net", "ip", "link", "set", "lo", "up"],
+        ["nsenter", f"--net=/proc/{pid}/ns/net", "ip", "addr", "add",
+         f"{ROOT_CONTAINER_ADDRESS}/32", "dev", "lo"]])
+    roots = start_web(lab, ["nsenter", f"--net=/proc/{rooted}/ns/net"], "nginx-of-root")
+    _mount("tmpfs", "/usr/local/sbin", "tmpfs")
+    lab.proxy = copy_program(docker_proxy_binary(), "/usr/local/sbin", "docker-proxy")
+    proxy = start_proxy_in(lab, in_child, 8005, ROOTLESS_CONTAINER_ADDRESS, 80)
+    forged = start_proxy_in(lab, in_child, 8006, ROOT_CONTAINER_ADDRESS, 80)
+    rootlessctl(lab.state, "add-ports", "0.0.0.0:18085:8005/tcp", "0.0.0.0:18086:8006/tcp")
+    return {"web": web.pid, "proxy": proxy.pid, "forged": forged.pid, "root_web": roots.pid}
+
+
+def test_rootless_docker_followed_through_its_docker_proxy(lab, rootless_docker):
+    short = ROOTLESS_CONTAINER_ID[:12]
+    result = lab.run("tcp/18085=web+user:nobody")
+    assert result.code == 0, result.stdout
+    assert (f"rootlesskit (pid {lab.rootlesskit.pid}) -> docker-proxy (pid "
+            f"{rootless_docker['proxy']}) -> container {short}: web (pid "
+            f"{rootless_docker['web']}, user nobody)") in result.first_line, result.first_line
+    assert f"-> {ROOTLESS_CONTAINER_ADDRESS}:80 container {short}: web pid" in result.stdout
+    assert lab.run("tcp/18085=nginx").code == 2
+    # A container its user made: container: needs that user.
+    assert lab.run(f"tcp/18085=container:{short}").code == 2
+    assert lab.run(f"tcp/18085=container:{short}+user:nobody").code == 0
+    # Either proxy, named, is accepted as it is.
+    assert lab.run("tcp/18085=docker-proxy").code == 0
+    assert lab.run("tcp/18085=rootlesskit").code == 0
+
+
+def test_rootless_docker_proxy_cannot_lead_to_roots_container(lab, rootless_docker):
+    """The user's docker-proxy names the address of root's container: the user's word leads only
+    to the user's own namespaces, so it is not followed there."""
+    result = lab.run("tcp/18086=nginx-of-root")
+    assert result.code == 3, result.stdout
+    assert f"no network namespace has the address {ROOT_CONTAINER_ADDRESS}" in \
+        result.first_line, result.first_line
+    assert f"pid {rootless_docker['root_web']}" not in result.stdout
+
+
+def test_learn_goes_through_both_proxies(lab, rootless_docker):
+    learned = plugin_run.run(lab.plugin, ["--learn"])
+    assert learned.code == 0, learned.stderr
+    assert (f"[tcp/18085]\n# [::] rootlesskit user nobody\n"
+            f"# pid {rootless_docker['web']}: container {ROOTLESS_CONTAINER_ID[:12]} was made by "
+            f"its user, not by root\nallow = container:{ROOTLESS_CONTAINER_ID[:12]}+user:"
+            f"{NOBODY}\n") in learned.stdout, learned.stdout
+    path = os.path.join(lab.workdir, "learned.ini")
+    with open(path, "w", encoding="utf-8") as allow_list:
+        allow_list.write(learned.stdout)
+    result = plugin_run.run(lab.plugin, ["-C", path, "-v"])
+    assert result.code == 0, result.stdout

@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/podman_state.hpp"
 
-#include <fcntl.h>
-#include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -20,14 +17,17 @@
 #include "core/bolt_database.hpp"
 #include "linux/check_deadline.hpp"
 #include "linux/privilege.hpp"
-#include "linux/unique_fd.hpp"
+#include "linux/users_file.hpp"
 
 namespace port_owner::linux_os {
 namespace {
 
-constexpr std::string_view state_path = ".local/share/containers/storage/libpod/bolt_state.db";
-// Podman 5 keeps the same state in SQLite next to it.
-constexpr std::string_view sqlite_state_path = ".local/share/containers/storage/db.sql";
+// Rootless Podman keeps its state in the user's home; rootful Podman (root) in /var/lib.
+constexpr std::string_view users_state_path =
+    ".local/share/containers/storage/libpod/bolt_state.db";
+constexpr std::string_view roots_state_path = "/var/lib/containers/storage/libpod/bolt_state.db";
+// Podman 5 keeps the same state in SQLite, in the storage folder.
+constexpr std::string_view sqlite_name = "db.sql";
 // A state database of thousands of containers is a few MiB; more is not Podman's.
 constexpr off_t largest_state = 64 << 20;
 // How long a Podman that holds the database for writing is waited for, at most, and never past
@@ -35,17 +35,6 @@ constexpr off_t largest_state = 64 << 20;
 constexpr std::chrono::milliseconds longest_lock_wait = std::chrono::milliseconds(500);
 constexpr std::chrono::milliseconds answer_margin = std::chrono::milliseconds(500);
 constexpr std::chrono::milliseconds lock_retry = std::chrono::milliseconds(10);
-
-std::optional<std::string> home_of(std::uint32_t uid) {
-    passwd entry{};
-    passwd* found = nullptr;
-    std::vector<char> buffer(16384);
-    if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr ||
-        found->pw_dir == nullptr || found->pw_dir[0] != '/') {
-        return std::nullopt;
-    }
-    return std::string(found->pw_dir);
-}
 
 std::chrono::steady_clock::time_point lock_deadline() {
     auto wait = longest_lock_wait;
@@ -73,64 +62,64 @@ bool lock_shared(int fd) {
 }
 
 bool exists(const std::string& path) {
+    raise_scan_capabilities();
     struct stat file {};
-    return ::lstat(path.c_str(), &file) == 0;
+    const bool found = ::lstat(path.c_str(), &file) == 0;
+    lower_scan_capabilities();
+    return found;
+}
+
+// Where Podman run by `uid` keeps its state; nullopt (and why) when that cannot be told.
+std::optional<std::string> state_path_of(std::uint32_t uid, std::string& problem) {
+    if (uid == 0) {
+        return std::string(roots_state_path);
+    }
+    const auto home = home_directory_of(uid);
+    if (!home) {
+        problem = fmt::format(
+            "uid {} has no home directory in the user database, where rootless "
+            "Podman keeps its state",
+            uid);
+        return std::nullopt;
+    }
+    return fmt::format("{}/{}", *home, users_state_path);
 }
 
 // The whole file, or the reason it is not a state database of `uid`'s.
-std::optional<std::string> read_state_file(const std::string& home, std::uint32_t uid,
+std::optional<std::string> read_state_file(const std::string& path, std::uint32_t uid,
                                            std::string& problem) {
-    const auto path = fmt::format("{}/{}", home, state_path);
-    raise_scan_capabilities();
-    // O_NONBLOCK: a FIFO put there opens at once instead of waiting for a writer; it is then
-    // refused as not a regular file.
-    UniqueFd file(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-    const int error = errno;
-    const bool sqlite =
-        !file.valid() && error == ENOENT && exists(fmt::format("{}/{}", home, sqlite_state_path));
-    lower_scan_capabilities();
-    if (!file.valid()) {
-        if (sqlite) {
+    auto file = open_users_file(path, uid, largest_state);
+    if (!file.fd.valid()) {
+        // libpod/bolt_state.db -> db.sql, one folder up
+        const auto storage = path.substr(0, path.rfind("/libpod/"));
+        if (file.error == ENOENT && exists(fmt::format("{}/{}", storage, sqlite_name))) {
             problem = fmt::format(
                 "Podman keeps its state in SQLite ({}/{}, Podman 5), which the plugin does not "
                 "read",
-                home, sqlite_state_path);
-        } else if (error == ENOENT) {
+                storage, sqlite_name);
+        } else if (file.error == ENOENT) {
             problem = fmt::format(
                 "Podman's state database {} is missing (a graph root configured elsewhere is not "
                 "looked for)",
                 path);
-        } else {
+        } else if (file.error != 0) {
             problem = fmt::format("Podman's state database {} cannot be opened: {}", path,
-                                  std::strerror(error));
+                                  std::strerror(file.error));
+        } else {
+            problem = fmt::format(
+                "{} is not a state database of the user's (a regular file of theirs, at most {} "
+                "MiB)",
+                path, largest_state >> 20);
         }
         return std::nullopt;
     }
-    struct stat facts {};
-    if (::fstat(file.get(), &facts) != 0 || !S_ISREG(facts.st_mode) || facts.st_uid != uid ||
-        facts.st_size > largest_state) {
-        problem = fmt::format(
-            "{} is not a state database of the user's (a regular file of theirs, at most {} MiB)",
-            path, largest_state >> 20);
-        return std::nullopt;
-    }
-    if (!lock_shared(file.get())) {
+    if (!lock_shared(file.fd.get())) {
         problem = fmt::format("{} stayed locked by a Podman writing it", path);
         return std::nullopt;
     }
-    std::string bytes(static_cast<std::size_t>(facts.st_size), '\0');
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const auto got =
-            ::pread(file.get(), bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        if (got <= 0) {
-            problem = fmt::format("{} could not be read whole", path);
-            return std::nullopt;
-        }
-        done += static_cast<std::size_t>(got);
+    auto bytes = read_users_file(file);
+    if (!bytes) {
+        problem = fmt::format("{} could not be read whole", path);
     }
     return bytes;  // the lock ends with the descriptor
 }
@@ -140,15 +129,8 @@ std::optional<std::string> read_state_file(const std::string& home, std::uint32_
 std::optional<std::vector<PodmanContainer>> read_podman_containers(std::uint32_t uid,
                                                                    std::size_t& unreadable,
                                                                    std::string& problem) {
-    const auto home = home_of(uid);
-    if (!home) {
-        problem = fmt::format(
-            "uid {} has no home directory in the user database, where rootless "
-            "Podman keeps its state",
-            uid);
-        return std::nullopt;
-    }
-    const auto bytes = read_state_file(*home, uid, problem);
+    const auto path = state_path_of(uid, problem);
+    const auto bytes = path ? read_state_file(*path, uid, problem) : std::nullopt;
     if (!bytes) {
         return std::nullopt;
     }

@@ -66,6 +66,9 @@ struct ContainerIdentity {
     // so it has no name from root's engine, and container: alone does not allow it (with a
     // user: condition in the same entry it does: that user vouches for it).
     bool made_by_root = false;
+    // Who made it, when known: the owner of its cgroup directory (or the user whose Podman state
+    // names it). Its name is looked for in that user's engine state.
+    std::optional<std::uint32_t> made_by = std::nullopt;
 
     // The first 12 digits, as `docker ps` shows the id.
     std::string short_id() const { return id.substr(0, 12); }

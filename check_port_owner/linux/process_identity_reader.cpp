@@ -156,6 +156,10 @@ std::string cgroup2_mount_point() {
     if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", text, 1 << 20) != 0) {
         return {};
     }
+    // The last one listed whose root is the hierarchy's: a later mount can hide an earlier one
+    // (a unified hierarchy mounted over a hybrid host's /sys/fs/cgroup hides .../unified), and a
+    // bind of a subtree names paths from elsewhere.
+    std::string found;
     for (const std::string_view line : TextLines(text)) {
         // id parent major:minor root mount-point options [optional...] - fstype source super
         const auto separator = line.find(" - ");
@@ -164,21 +168,27 @@ std::string cgroup2_mount_point() {
             continue;
         }
         std::string_view fields = line;
-        for (int skip = 0; skip < 4; ++skip) {
+        for (int skip = 0; skip < 3; ++skip) {
             fields.remove_prefix(std::min(fields.size(), fields.find(' ') + 1));
         }
-        return std::string(fields.substr(0, fields.find(' ')));
+        if (!fields.starts_with("/ ")) {
+            continue;
+        }
+        fields.remove_prefix(2);
+        found = std::string(fields.substr(0, fields.find(' ')));
     }
-    return {};
+    return found;
 }
 
 // Whether root owns a cgroup directory (given as /proc/PID/cgroup writes it): only root creates
 // cgroups outside the subtrees delegated to users, and a delegated subtree belongs to its user.
-bool cgroup_directory_owned_by_root(const std::string& directory) {
+std::optional<std::uint32_t> cgroup_directory_owner(const std::string& directory) {
     static const std::string mount_point = cgroup2_mount_point();
     struct stat owner {};
-    return !mount_point.empty() && ::stat((mount_point + directory).c_str(), &owner) == 0 &&
-           owner.st_uid == 0;
+    if (mount_point.empty() || ::stat((mount_point + directory).c_str(), &owner) != 0) {
+        return std::nullopt;
+    }
+    return owner.st_uid;
 }
 
 bool in_other_mount_namespace(int pid_directory_fd) {
@@ -246,7 +256,8 @@ std::optional<ProcessIdentity> read_process_identity(int pid, int pid_directory_
         identity.unit = unit_from_cgroup(text);
         if (auto found = find_container_cgroup(text)) {
             identity.container = std::move(found->container);
-            container_made_by_root = cgroup_directory_owned_by_root(found->directory);
+            identity.container->made_by = cgroup_directory_owner(found->directory);
+            container_made_by_root = identity.container->made_by == 0u;
             identity.container->made_by_root = container_made_by_root;
         }
     }

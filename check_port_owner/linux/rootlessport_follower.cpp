@@ -157,6 +157,7 @@ class RootlessportFollower {
                 container.id = served.front()->config.id;
                 container.name = served.front()->config.name;
                 container.made_by_root = false;  // the user's own Podman made it
+                container.made_by = rootlessport.uid;
                 holder.container = std::move(container);
             }
         }

@@ -7,10 +7,11 @@ judges the program listening there.
 Everything the user needs exists in the test's private mount namespace only: the user itself
 (/etc/passwd and /etc/group with one more line), subordinate ids, /dev/net/tun open to everyone
 (as Debian's udev makes it), and a unified cgroup hierarchy where the host mounts a hybrid one
-(crun refuses a hybrid one; the containers run with --cgroups=disabled, so they have no cgroup of
-their own and carry their container by their network namespace). No image: each container's root
-is a folder of the user's with the host's /usr mounted read-only, and programs named nginx,
-rogue, alpha, beta and gamma (copies of Debian's python3) in /srv.
+(crun refuses a hybrid one). The containers run with --cgroups=disabled, so they carry their
+container by their network namespace; but web's nginx is moved into a cgroup of the user's named
+like Podman's (libpod-<id>.scope), which names its container by the user's Podman state. No
+image: each container's root is a folder of the user's with the host's /usr mounted read-only,
+and programs named nginx, rogue, alpha, beta and gamma (copies of Debian's python3) in /srv.
 
 Root needed (namespaces, mounts); the test fails without it.
 """
@@ -155,6 +156,21 @@ class PodmanLab(Lab):
                 pytest.fail(f"container {name}: nothing listens on {transport}/{port}",
                             pytrace=False)
 
+    def place_in_own_cgroup(self, container, program):
+        """Moves the container's `program` into a cgroup of the user's named as Podman names
+        one (libpod-<id>.scope), as Podman run with cgroups does: the plugin then names the
+        container from the cgroup and the user's Podman state, not from the namespace."""
+        [pid] = [int(pid) for pid in os.listdir("/proc") if pid.isdigit()
+                 and os.path.exists(f"/proc/{pid}/exe")
+                 and os.readlink(f"/proc/{pid}/exe") == f"/srv/{program}"]
+        scope = os.path.join("/sys/fs/cgroup", f"port-owner-podman-{os.getpid()}.slice",
+                             f"libpod-{self.ids[container]}.scope")
+        os.makedirs(scope)
+        os.chown(scope, UID, UID)
+        self.cgroups[:0] = [scope, os.path.dirname(scope)]
+        with open(os.path.join(scope, "cgroup.procs"), "w", encoding="ascii") as procs:
+            procs.write(str(pid))
+
     def state_database(self):
         return os.path.join(self.home, ".local/share/containers/storage/libpod/bolt_state.db")
 
@@ -200,6 +216,7 @@ def lab(plugin):
             lab.root = make_root(workdir, os.path.realpath("/usr/bin/python3"))
             for name, (published, programs) in CONTAINERS.items():
                 lab.start_container(name, published, programs)
+            lab.place_in_own_cgroup("web", "nginx")
             yield lab
         finally:
             lab.end_every_process()

@@ -233,6 +233,7 @@ def test_rootlesskit_without_state_dir(lab):
 ROOTLESS_CONTAINER_ADDRESS = "10.89.0.2"
 ROOT_CONTAINER_ADDRESS = "10.89.1.2"
 ROOTLESS_CONTAINER_ID = "e" * 8 + os.urandom(28).hex()
+ROOTLESS_CONTAINER_NAME = "rootless-web"
 
 
 def start_proxy_in(lab, enter, host_port, container_address, container_port):
@@ -273,6 +274,30 @@ def start_web(lab, enter, name):
     return process
 
 
+def write_rootless_docker_state(lab):
+    """Rootless dockerd's state names the container, in its user's home: nobody's home is the
+    lab's, in this mount namespace only."""
+    passwd = os.path.join(lab.workdir, "passwd")
+    with open("/etc/passwd", encoding="utf-8") as original, \
+            open(passwd, "w", encoding="utf-8") as changed:
+        for line in original:
+            fields = line.rstrip("\n").split(":")
+            if len(fields) == 7 and fields[2] == str(NOBODY):
+                fields[5] = lab.home
+            changed.write(":".join(fields) + "\n")
+    os.chmod(passwd, 0o644)
+    _mount(passwd, "/etc/passwd", None, 4096)  # MS_BIND
+    folder = os.path.join(lab.home, ".local", "share", "docker", "containers",
+                          ROOTLESS_CONTAINER_ID)
+    os.makedirs(folder)
+    with open(os.path.join(folder, "config.v2.json"), "w", encoding="utf-8") as config:
+        config.write('{"ID":"%s","Name":"/%s","Driver":"vfs"}' % (ROOTLESS_CONTAINER_ID,
+                                                                  ROOTLESS_CONTAINER_NAME))
+    for directory, folders, files in os.walk(os.path.join(lab.home, ".local")):
+        for name in folders + files + [""]:
+            os.chown(os.path.join(directory, name), NOBODY, NOBODY)
+
+
 @pytest.fixture(scope="module")
 def rootless_docker(lab):
     child = wait_until(10, lambda: next(
@@ -306,6 +331,7 @@ def rootless_docker(lab):
         ["nsenter", f"--net=/proc/{pid}/ns/net", "ip", "addr", "add",
          f"{ROOT_CONTAINER_ADDRESS}/32", "dev", "lo"]])
     roots = start_web(lab, ["nsenter", f"--net=/proc/{rooted}/ns/net"], "nginx-of-root")
+    write_rootless_docker_state(lab)
     _mount("tmpfs", "/usr/local/sbin", "tmpfs")
     lab.proxy = copy_program(docker_proxy_binary(), "/usr/local/sbin", "docker-proxy")
     proxy = start_proxy_in(lab, in_child, 8005, ROOTLESS_CONTAINER_ADDRESS, 80)
@@ -316,16 +342,18 @@ def rootless_docker(lab):
 
 def test_rootless_docker_followed_through_its_docker_proxy(lab, rootless_docker):
     short = ROOTLESS_CONTAINER_ID[:12]
+    named = f"container {ROOTLESS_CONTAINER_NAME} ({short})"
     result = lab.run("tcp/18085=web+user:nobody")
     assert result.code == 0, result.stdout
     assert (f"rootlesskit (pid {lab.rootlesskit.pid}) -> docker-proxy (pid "
-            f"{rootless_docker['proxy']}) -> container {short}: web (pid "
+            f"{rootless_docker['proxy']}) -> {named}: web (pid "
             f"{rootless_docker['web']}, user nobody)") in result.first_line, result.first_line
-    assert f"-> {ROOTLESS_CONTAINER_ADDRESS}:80 container {short}: web pid" in result.stdout
+    assert f"-> {ROOTLESS_CONTAINER_ADDRESS}:80 {named}: web pid" in result.stdout
     assert lab.run("tcp/18085=nginx").code == 2
-    # A container its user made: container: needs that user.
-    assert lab.run(f"tcp/18085=container:{short}").code == 2
-    assert lab.run(f"tcp/18085=container:{short}+user:nobody").code == 0
+    # A container its user made (and named): container: needs that user.
+    for container in (short, ROOTLESS_CONTAINER_NAME):
+        assert lab.run(f"tcp/18085=container:{container}").code == 2
+        assert lab.run(f"tcp/18085=container:{container}+user:nobody").code == 0
     # Either proxy, named, is accepted as it is.
     assert lab.run("tcp/18085=docker-proxy").code == 0
     assert lab.run("tcp/18085=rootlesskit").code == 0
@@ -341,12 +369,27 @@ def test_rootless_docker_proxy_cannot_lead_to_roots_container(lab, rootless_dock
     assert f"pid {rootless_docker['root_web']}" not in result.stdout
 
 
+def test_rootless_docker_state_replaced_by_a_symlink_names_nothing(lab, rootless_docker):
+    config = os.path.join(lab.home, ".local", "share", "docker", "containers",
+                          ROOTLESS_CONTAINER_ID, "config.v2.json")
+    os.rename(config, config + ".real")
+    os.symlink(config + ".real", config)
+    try:
+        result = lab.run("tcp/18085=web+user:nobody")
+    finally:
+        os.unlink(config)
+        os.rename(config + ".real", config)
+    assert result.code == 0, result.stdout
+    assert f"container {ROOTLESS_CONTAINER_ID[:12]}: web" in result.first_line, result.first_line
+    assert ROOTLESS_CONTAINER_NAME not in result.stdout
+
+
 def test_learn_goes_through_both_proxies(lab, rootless_docker):
     learned = plugin_run.run(lab.plugin, ["--learn"])
     assert learned.code == 0, learned.stderr
     assert (f"[tcp/18085]\n# [::] rootlesskit user nobody\n"
             f"# pid {rootless_docker['web']}: container {ROOTLESS_CONTAINER_ID[:12]} was made by "
-            f"its user, not by root\nallow = container:{ROOTLESS_CONTAINER_ID[:12]}+user:"
+            f"its user, not by root\nallow = container:{ROOTLESS_CONTAINER_NAME}+user:"
             f"{NOBODY}\n") in learned.stdout, learned.stdout
     path = os.path.join(lab.workdir, "learned.ini")
     with open(path, "w", encoding="utf-8") as allow_list:

@@ -20,20 +20,7 @@ namespace {
 
 using namespace port_owner;
 
-std::string json_string(std::string_view text) {
-    std::string written = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            written += '\\';
-            written += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            written += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-            written += c;
-        }
-    }
-    return written + "\"";
-}
+using port_owner::fuzz::json_string;
 
 std::string written_back(const PodmanContainerConfig& config) {
     std::string mappings;

@@ -21,20 +21,7 @@ namespace {
 
 using namespace port_owner;
 
-std::string json_string(std::string_view text) {
-    std::string written = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            written += '\\';
-            written += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            written += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-            written += c;
-        }
-    }
-    return written + "\"";
-}
+using port_owner::fuzz::json_string;
 
 bool same(const std::vector<RootlesskitPortSpec>& a, const std::vector<RootlesskitPortSpec>& b) {
     if (a.size() != b.size()) {

@@ -8,7 +8,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "common/utf8_check.hpp"
 
@@ -29,6 +32,23 @@ using test_common::is_valid_utf8;
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
     return {reinterpret_cast<const char*>(data), size};
+}
+
+// `text` as a JSON string (quotes and backslashes escaped, control bytes as \u00XX): for targets
+// that write a parsed document back and read it again.
+inline std::string json_string(std::string_view text) {
+    std::string written = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\') {
+            written += '\\';
+            written += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            written += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+            written += c;
+        }
+    }
+    return written + "\"";
 }
 
 // Targets that take a text and some bytes read the text up to the first newline and the bytes

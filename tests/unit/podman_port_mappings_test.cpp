@@ -10,17 +10,12 @@
 
 #include "core/bolt_database.hpp"
 #include "core/podman_port_mappings.hpp"
+#include "fixtures.hpp"
 
 namespace port_owner {
 namespace {
 
-Listener listening(Transport transport, const char* address, std::uint16_t port) {
-    Listener listener;
-    listener.transport = transport;
-    listener.address = *IpAddress::parse(address);
-    listener.port = port;
-    return listener;
-}
+using test_support::listener;
 
 // The shape Podman 4.3 writes (abridged: the OCI spec and most members left out, the order kept).
 std::string config_with(const std::string& mappings) {
@@ -102,20 +97,20 @@ TEST(PodmanPortMappings, ContainerPortOfAHeldListener) {
     const auto& mappings = config->port_mappings;
     using Ports = std::vector<std::uint16_t>;
     // rootlessport listens on [::] for an empty host_ip (Go's "tcp" with no address).
-    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "::", 8080)), Ports{80});
-    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "0.0.0.0", 8080)),
+    EXPECT_EQ(podman_container_ports(mappings, listener(Transport::tcp, "::", 8080)), Ports{80});
+    EXPECT_EQ(podman_container_ports(mappings, listener(Transport::tcp, "0.0.0.0", 8080)),
               Ports{80});
-    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::udp, "::", 8080)), Ports{});
-    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "127.0.0.1", 8080)),
+    EXPECT_EQ(podman_container_ports(mappings, listener(Transport::udp, "::", 8080)), Ports{});
+    EXPECT_EQ(podman_container_ports(mappings, listener(Transport::tcp, "127.0.0.1", 8080)),
               Ports{});
     // A range, port by port, for each of its protocols.
-    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "::", 18092)), Ports{92});
-    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::udp, "::", 18091)), Ports{91});
-    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "::", 18093)), Ports{});
+    EXPECT_EQ(podman_container_ports(mappings, listener(Transport::tcp, "::", 18092)), Ports{92});
+    EXPECT_EQ(podman_container_ports(mappings, listener(Transport::udp, "::", 18091)), Ports{91});
+    EXPECT_EQ(podman_container_ports(mappings, listener(Transport::tcp, "::", 18093)), Ports{});
     // An address: that address only.
-    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "127.0.0.1", 9090)),
+    EXPECT_EQ(podman_container_ports(mappings, listener(Transport::tcp, "127.0.0.1", 9090)),
               Ports{90});
-    EXPECT_EQ(podman_container_ports(mappings, listening(Transport::tcp, "::", 9090)), Ports{});
+    EXPECT_EQ(podman_container_ports(mappings, listener(Transport::tcp, "::", 9090)), Ports{});
 }
 
 TEST(PodmanPortMappings, DisagreeingMappingsGiveEveryPort) {
@@ -124,7 +119,7 @@ TEST(PodmanPortMappings, DisagreeingMappingsGiveEveryPort) {
         R"({"host_ip":"","container_port":22,"host_port":8080,"range":1,"protocol":"tcp"},)"
         R"({"host_ip":"","container_port":80,"host_port":8080,"range":1,"protocol":"tcp"}])"));
     ASSERT_TRUE(config);
-    EXPECT_EQ(podman_container_ports(config->port_mappings, listening(Transport::tcp, "::", 8080)),
+    EXPECT_EQ(podman_container_ports(config->port_mappings, listener(Transport::tcp, "::", 8080)),
               (std::vector<std::uint16_t>{80, 22}));
 }
 
@@ -149,14 +144,14 @@ TEST(PodmanPortMappings, TheConfigsPodmanWrote) {
     const auto& web1 = configs[0].name == "web1" ? configs[0] : configs[1];
     EXPECT_EQ(web1.name, "web1");
     using Ports = std::vector<std::uint16_t>;
-    EXPECT_EQ(podman_container_ports(web1.port_mappings, listening(Transport::tcp, "::", 8080)),
+    EXPECT_EQ(podman_container_ports(web1.port_mappings, listener(Transport::tcp, "::", 8080)),
               Ports{80});
-    EXPECT_EQ(podman_container_ports(other.port_mappings, listening(Transport::udp, "::", 8083)),
+    EXPECT_EQ(podman_container_ports(other.port_mappings, listener(Transport::udp, "::", 8083)),
               Ports{83});
     EXPECT_EQ(
-        podman_container_ports(other.port_mappings, listening(Transport::tcp, "127.0.0.1", 9090)),
+        podman_container_ports(other.port_mappings, listener(Transport::tcp, "127.0.0.1", 9090)),
         Ports{90});
-    EXPECT_EQ(podman_container_ports(other.port_mappings, listening(Transport::tcp, "::", 8081)),
+    EXPECT_EQ(podman_container_ports(other.port_mappings, listener(Transport::tcp, "::", 8081)),
               Ports{});
 }
 

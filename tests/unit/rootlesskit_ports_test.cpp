@@ -5,17 +5,12 @@
 #include <gtest/gtest.h>
 
 #include "core/rootlesskit_ports.hpp"
+#include "fixtures.hpp"
 
 namespace port_owner {
 namespace {
 
-Listener listening(Transport transport, const char* address, std::uint16_t port) {
-    Listener listener;
-    listener.transport = transport;
-    listener.address = *IpAddress::parse(address);
-    listener.port = port;
-    return listener;
-}
+using test_support::listener;
 
 TEST(RootlesskitPorts, AsRootlesskitAnswers) {
     const auto answer =
@@ -102,23 +97,23 @@ TEST(RootlesskitPorts, HttpAnswer) {
 TEST(RootlesskitPorts, SpecServesTheListenerItsParentHolds) {
     RootlesskitPortSpec spec{"tcp", "0.0.0.0", 8080, "", 80};
     // Go listens on [::] (serving IPv4 too) for "tcp" on 0.0.0.0.
-    EXPECT_TRUE(rootlesskit_spec_serves(spec, listening(Transport::tcp, "::", 8080)));
-    EXPECT_TRUE(rootlesskit_spec_serves(spec, listening(Transport::tcp, "0.0.0.0", 8080)));
-    EXPECT_FALSE(rootlesskit_spec_serves(spec, listening(Transport::tcp, "127.0.0.1", 8080)));
-    EXPECT_FALSE(rootlesskit_spec_serves(spec, listening(Transport::tcp, "::", 8081)));
-    EXPECT_FALSE(rootlesskit_spec_serves(spec, listening(Transport::udp, "::", 8080)));
+    EXPECT_TRUE(rootlesskit_spec_serves(spec, listener(Transport::tcp, "::", 8080)));
+    EXPECT_TRUE(rootlesskit_spec_serves(spec, listener(Transport::tcp, "0.0.0.0", 8080)));
+    EXPECT_FALSE(rootlesskit_spec_serves(spec, listener(Transport::tcp, "127.0.0.1", 8080)));
+    EXPECT_FALSE(rootlesskit_spec_serves(spec, listener(Transport::tcp, "::", 8081)));
+    EXPECT_FALSE(rootlesskit_spec_serves(spec, listener(Transport::udp, "::", 8080)));
     spec.parent_ip = "";
-    EXPECT_TRUE(rootlesskit_spec_serves(spec, listening(Transport::tcp, "::", 8080)));
+    EXPECT_TRUE(rootlesskit_spec_serves(spec, listener(Transport::tcp, "::", 8080)));
     spec.proto = "tcp4";
-    EXPECT_FALSE(rootlesskit_spec_serves(spec, listening(Transport::tcp, "::", 8080)));
-    EXPECT_TRUE(rootlesskit_spec_serves(spec, listening(Transport::tcp, "0.0.0.0", 8080)));
+    EXPECT_FALSE(rootlesskit_spec_serves(spec, listener(Transport::tcp, "::", 8080)));
+    EXPECT_TRUE(rootlesskit_spec_serves(spec, listener(Transport::tcp, "0.0.0.0", 8080)));
     spec = {"udp", "127.0.0.1", 53, "", 53};
-    EXPECT_TRUE(rootlesskit_spec_serves(spec, listening(Transport::udp, "127.0.0.1", 53)));
-    EXPECT_FALSE(rootlesskit_spec_serves(spec, listening(Transport::udp, "0.0.0.0", 53)));
+    EXPECT_TRUE(rootlesskit_spec_serves(spec, listener(Transport::udp, "127.0.0.1", 53)));
+    EXPECT_FALSE(rootlesskit_spec_serves(spec, listener(Transport::udp, "0.0.0.0", 53)));
     spec.proto = "udpx";
-    EXPECT_FALSE(rootlesskit_spec_serves(spec, listening(Transport::udp, "127.0.0.1", 53)));
+    EXPECT_FALSE(rootlesskit_spec_serves(spec, listener(Transport::udp, "127.0.0.1", 53)));
     spec = {"tcp", "not an address", 80, "", 80};
-    EXPECT_FALSE(rootlesskit_spec_serves(spec, listening(Transport::tcp, "::", 80)));
+    EXPECT_FALSE(rootlesskit_spec_serves(spec, listener(Transport::tcp, "::", 80)));
 }
 
 TEST(RootlesskitStateDir, FromItsCommandLine) {

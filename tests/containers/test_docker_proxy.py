@@ -129,10 +129,11 @@ class Lab:
             args += ["-p", rule]
         return plugin_run.run(plugin or self.plugin, args + ["-v"], user=user)
 
-    def start_proxy(self, proxy, host_port, container_address, container_port, uid=0):
+    def start_proxy(self, proxy, host_port, container_address, container_port, uid=0,
+                    host_address="0.0.0.0"):
         """docker-proxy as dockerd starts it: status written to fd 3, which it then closes."""
         status = os.path.join(self.workdir, f"proxy-{host_port}.status")
-        argv = [proxy, "-proto", "tcp", "-host-ip", "0.0.0.0", "-host-port", str(host_port),
+        argv = [proxy, "-proto", "tcp", "-host-ip", host_address, "-host-port", str(host_port),
                 "-container-ip", container_address, "-container-port", str(container_port)]
         with open(status, "wb") as fd3:
             def as_dockerd():
@@ -553,3 +554,85 @@ def test_address_in_two_namespaces_is_not_followed(lab):
     assert f"{CONTAINER_ADDRESS} is an address in 2 network namespaces" in result.first_line
     # Once the twin is gone, the proxy is followed again.
     assert lab.run(f"tcp/8080=container:{CONTAINER_NAME}").code == 0
+
+
+# IPv6: Docker publishes to a container's IPv6 address with `-host-ip :: -container-ip ADDRESS`.
+HOST_ADDRESS6 = "fd00:200::1"
+CONTAINER_ADDRESS6 = "fd00:200::2"
+
+# As HOLDER_SCRIPT, on IPv6 only (IPV6_V6ONLY): what is found behind a proxy is found there.
+HOLDER6_SCRIPT = HOLDER_SCRIPT.replace("socket.AF_INET,", "socket.AF_INET6,").replace(
+    "s.bind(", "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)\ns.bind(")
+
+
+def start_holder6(executable, address, port, uid=NOBODY):
+    def drop():
+        os.setgid(uid)
+        os.setuid(uid)
+    process = subprocess.Popen([executable, "-I", "-c", HOLDER6_SCRIPT, address, str(port)],
+                               stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                               preexec_fn=drop)
+    if process.stdout.readline() != b"ready\n":
+        process.kill()
+        raise RuntimeError(f"{executable} did not get ready on [{address}]:{port}")
+    return process
+
+
+@pytest.fixture(scope="module")
+def ipv6(lab):
+    """IPv6 addresses on both ends of the veth pair (nodad: usable at once), and a default IPv6
+    route on the host's side, which pasta needs to forward IPv6 at all."""
+    inside = ["nsenter", f"--net=/proc/{lab.namespace_pid}/ns/net"]
+    subprocess.run(["ip", "-6", "addr", "add", f"{HOST_ADDRESS6}/64", "dev", "veth-host",
+                    "nodad"], check=True)
+    subprocess.run(inside + ["ip", "-6", "addr", "add", f"{CONTAINER_ADDRESS6}/64", "dev",
+                             "veth-ctr", "nodad"], check=True)
+    subprocess.run(["ip", "-6", "route", "add", "default", "via", CONTAINER_ADDRESS6, "dev",
+                    "veth-host"], check=True)
+    return CONTAINER_ADDRESS6
+
+
+def test_docker_proxy_followed_to_an_ipv6_container_address(lab, ipv6):
+    with inside_network_namespace(lab.namespace_pid):
+        holder = lab.keep(start_holder6(lab.nginx, ipv6, 8002))
+    lab.place_in_container_cgroup(holder.pid)
+    process = lab.start_proxy(lab.proxy, 8094, ipv6, 8002, host_address="::")
+    try:
+        result = lab.run(f"tcp/8094=container:{CONTAINER_NAME}")
+        by_name = lab.run("tcp/8094=nginx+user:nobody")
+        other = lab.run("tcp/8094=apache2")
+    finally:
+        process.kill()
+        holder.kill()
+    assert result.code == 0, result.stdout
+    assert (f"docker-proxy (pid {process.pid}) -> container {CONTAINER_NAME} "
+            f"({lab.container_id[:12]}): nginx (pid {holder.pid}, user nobody)") \
+        in result.first_line
+    assert f"-> [{ipv6}]:8002 container {CONTAINER_NAME}" in result.stdout
+    assert by_name.code == 0, by_name.stdout
+    assert other.code == 2, other.stdout
+
+
+def test_docker_proxy_followed_to_an_ipv6_wildcard_listener(lab, ipv6):
+    # [::] with IPV6_V6ONLY serves the container's IPv6 address, and only that family.
+    with inside_network_namespace(lab.namespace_pid):
+        holder = lab.keep(start_holder6(lab.nginx, "::", 8003))
+    lab.place_in_container_cgroup(holder.pid)
+    process = lab.start_proxy(lab.proxy, 8095, ipv6, 8003, host_address="::")
+    try:
+        result = lab.run("tcp/8095=nginx+user:nobody")
+        other = lab.run("tcp/8095=apache2")
+        # The same listener is no IPv4 listener: the container's IPv4 address reaches nothing.
+        ipv4 = lab.start_proxy(lab.proxy, 8096, CONTAINER_ADDRESS, 8003)
+        try:
+            unreached = lab.run("tcp/8096=nginx")
+        finally:
+            ipv4.kill()
+    finally:
+        process.kill()
+        holder.kill()
+    assert result.code == 0, result.stdout
+    assert f"nginx (pid {holder.pid}, user nobody)" in result.first_line
+    assert other.code == 2, other.stdout
+    assert unreached.code == 3, unreached.stdout
+    assert f"nothing listens on {CONTAINER_ADDRESS}:8003" in unreached.first_line

@@ -636,3 +636,97 @@ def test_docker_proxy_followed_to_an_ipv6_wildcard_listener(lab, ipv6):
     assert other.code == 2, other.stdout
     assert unreached.code == 3, unreached.stdout
     assert f"nothing listens on {CONTAINER_ADDRESS}:8003" in unreached.first_line
+
+
+def place_in_podman_cgroup(lab, pid, podman_id):
+    parent = os.path.join(cgroup2_root(), f"port-owner-test-{os.getpid()}.slice")
+    scope = os.path.join(parent, f"libpod-{podman_id}.scope")
+    os.makedirs(scope, exist_ok=True)
+    if scope not in lab.cgroups:
+        lab.cgroups.insert(0, scope)
+    with open(os.path.join(scope, "cgroup.procs"), "w", encoding="ascii") as procs:
+        procs.write(str(pid))
+
+
+def listening(port):
+    """Whether a TCP socket listens on port in the test's network namespace."""
+    for table in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
+        with open(table, encoding="ascii") as sockets:
+            for line in sockets.readlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    return True
+    return False
+
+
+# pasta as rootless Podman starts it: against a network namespace Podman made and bind-mounted
+# to a file (/run/user/UID/netns/netns-...), owned by a user namespace of the user's, instead of
+# starting a command itself.
+PODMAN_NETNS_ID = "c" * 8 + os.urandom(28).hex()
+
+
+@pytest.fixture(scope="module")
+def pasta_netns(lab, pasta, ipv6):
+    # `pasta` first: it makes /dev/net/tun usable for nobody and gives the host a default route.
+    anchor = lab.keep(subprocess.Popen(
+        ["unshare", "--user", "--map-root-user", "--net", "sleep", "infinity"],
+        preexec_fn=lambda: (os.setgid(NOBODY), os.setuid(NOBODY))))
+    wait_until(5, lambda: os.readlink(f"/proc/{anchor.pid}/ns/net")
+               != os.readlink("/proc/self/ns/net"), 0.05)
+    netns_dir = os.path.join(lab.workdir, "netns")
+    os.makedirs(netns_dir)
+    os.chmod(netns_dir, 0o755)
+    netns_file = os.path.join(netns_dir, "netns-" + PODMAN_NETNS_ID[:8])
+    with open(netns_file, "w", encoding="ascii"):
+        pass
+    # The test's private mount namespace keeps the bind mount; gone with the test.
+    _mount(f"/proc/{anchor.pid}/ns/net", netns_file, None, 4096)  # MS_BIND
+    with inside_network_namespace(anchor.pid):
+        subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+        holder = lab.keep(start_holder(lab.nginx, "0.0.0.0", 8000, uid=NOBODY))
+        holder6 = lab.keep(start_holder6(lab.nginx, "::", 8001))
+    for process in (holder, holder6):
+        place_in_podman_cgroup(lab, process.pid, PODMAN_NETNS_ID)
+
+    def as_nobody():
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+    # Podman runs pasta in the user's user namespace, which owns the network namespace: pasta
+    # makes a user namespace of its own below it, from where it may enter that network namespace
+    # (from beside it, as nobody on the host, it may not). nobody is root there, with the same
+    # uid on the host (--preserve-credentials: the namespace maps no groups).
+    process = lab.keep(subprocess.Popen(
+        ["nsenter", f"--user=/proc/{anchor.pid}/ns/user", "--preserve-credentials", PASTA, "-f",
+         "--config-net", "-t", "8092:8000", "-t", "8093:8001", "-u", "none", "-T", "none", "-U",
+         "none", "--netns", netns_file],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=as_nobody, env={"HOME": "/", "PATH": "/usr/bin:/bin"}, cwd="/"))
+    if not wait_until(10, lambda: process.poll() is not None
+                      or (listening(8092) and listening(8093)), 0.05) or process.poll():
+        pytest.fail(f"pasta --netns {netns_file} did not start", pytrace=False)
+    return process.pid, holder.pid, holder6.pid
+
+
+def test_pasta_with_netns_path_followed_to_the_podman_container(lab, pasta_netns):
+    pasta_pid, holder, _ = pasta_netns
+    result = lab.run(f"tcp/8092=container:{PODMAN_NETNS_ID[:12]}")
+    assert result.code == 0, result.stdout
+    assert (f"(pid {pasta_pid}) -> container {PODMAN_NETNS_ID[:12]}: nginx (pid {holder}, "
+            f"user nobody)") in result.first_line
+    assert "-> port 8000 of its network namespace container" in result.stdout
+    assert lab.run("tcp/8092=nginx+user:nobody").code == 0
+    assert lab.run("tcp/8092=apache2").code == 2
+    assert lab.run(f"tcp/8092=container:{PODMAN_ID[:12]}").code == 2
+
+
+def test_pasta_followed_to_an_ipv6_listener(lab, pasta_netns):
+    pasta_pid, _, holder6 = pasta_netns
+    # pasta listens on both families on the host (its spec names no address): both are followed.
+    result = lab.run(f"tcp/8093=container:{PODMAN_NETNS_ID[:12]}")
+    assert result.code == 0, result.stdout
+    assert (f"(pid {pasta_pid}) -> container {PODMAN_NETNS_ID[:12]}: nginx (pid {holder6}, "
+            f"user nobody)") in result.first_line
+    holders = [line for line in result.stdout.splitlines() if "tcp/8093" in line]
+    assert any("[::]" in line for line in holders), result.stdout
+    assert lab.run("tcp/8093=nginx+user:nobody").code == 0
+    assert lab.run("tcp/8093=apache2").code == 2

@@ -3,9 +3,14 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -22,27 +27,55 @@ namespace {
 
 constexpr std::string_view net_prefix = "net:[";
 
+// The inode of the network namespace an fd of pasta's refers to, or nullopt. The kernel names a
+// namespace opened through /proc (pasta's command mode) `net:[INODE]`. One opened through a bind
+// mount of it (--netns PATH: rootless Podman's /run/user/UID/netns/netns-...) it names by that
+// mount's path, as seen in pasta's mount namespace: a name that says nothing of what the file is.
+// So such an fd is opened and the file itself asked: nsfs (the device of the plugin's own
+// namespace files), of the network type.
+std::optional<std::uint64_t> network_namespace_inode(int fd_directory, const char* fd_name,
+                                                     std::string_view link, dev_t nsfs_device) {
+    if (link.starts_with(net_prefix) && link.ends_with(']')) {
+        return parse_whole_number<std::uint64_t>(
+            link.substr(net_prefix.size(), link.size() - net_prefix.size() - 1));
+    }
+    if (!link.starts_with('/')) {
+        return std::nullopt;  // a socket, pipe or anonymous inode
+    }
+    struct stat file {};
+    if (::fstatat(fd_directory, fd_name, &file, 0) != 0 || file.st_dev != nsfs_device) {
+        return std::nullopt;
+    }
+    const UniqueFd opened(::openat(fd_directory, fd_name, O_RDONLY | O_CLOEXEC));
+    if (!opened.valid() || ::ioctl(opened.get(), NS_GET_NSTYPE) != CLONE_NEWNET ||
+        ::fstat(opened.get(), &file) != 0) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(file.st_ino);
+}
+
 // The network namespaces among a process's open fds: fd number -> namespace inode.
 std::vector<std::pair<int, std::uint64_t>> namespace_fds(int pid) {
     std::vector<std::pair<int, std::uint64_t>> found;
+    struct stat own_namespace {};
+    if (::stat("/proc/self/ns/net", &own_namespace) != 0) {
+        return found;
+    }
     raise_scan_capabilities();
     const UniqueFd directory(
         ::open(fmt::format("/proc/{}/fd", pid).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     DIR* listing = directory.valid() ? ::fdopendir(::dup(directory.get())) : nullptr;
     if (listing != nullptr) {
         while (const dirent* entry = ::readdir(listing)) {
-            char target[64];
+            char target[PATH_MAX];
             const auto length =
                 ::readlinkat(directory.get(), entry->d_name, target, sizeof(target) - 1);
             if (length <= 0) {
                 continue;
             }
             const std::string_view link(target, static_cast<std::size_t>(length));
-            if (!link.starts_with(net_prefix) || !link.ends_with(']')) {
-                continue;
-            }
-            const auto inode = parse_whole_number<std::uint64_t>(
-                link.substr(net_prefix.size(), link.size() - net_prefix.size() - 1));
+            const auto inode =
+                network_namespace_inode(directory.get(), entry->d_name, link, own_namespace.st_dev);
             const auto fd = parse_whole_number<int>(entry->d_name);
             if (inode && fd) {
                 found.emplace_back(*fd, *inode);

@@ -15,9 +15,10 @@ namespace port_owner::linux_os {
 bool is_pasta(const ProcessIdentity& holder);
 
 // Follows every pasta among the listeners' holders: the port its -t/-u specs forward the held
-// port to; the network namespace it forwards into, which pasta keeps open (a `net:[...]` link
-// among its fds: the kernel's word, not the --netns path pasta was given); the listeners there on
-// that port (sock_diag on a thread that entered the namespace); their holders.
+// port to; the network namespace it forwards into, which pasta keeps open (a network namespace
+// file among its fds, whether opened through /proc or through the bind mount --netns names: the
+// file itself, never the path on the command line); the listeners there on that port (sock_diag
+// on a thread that entered the namespace); their holders.
 void follow_pastas(std::vector<ObservedListener>& listeners, UserNames& user_names,
                    ContainerNames& container_names);
 

@@ -129,10 +129,11 @@ class Lab:
             args += ["-p", rule]
         return plugin_run.run(plugin or self.plugin, args + ["-v"], user=user)
 
-    def start_proxy(self, proxy, host_port, container_address, container_port, uid=0):
+    def start_proxy(self, proxy, host_port, container_address, container_port, uid=0,
+                    host_address="0.0.0.0"):
         """docker-proxy as dockerd starts it: status written to fd 3, which it then closes."""
         status = os.path.join(self.workdir, f"proxy-{host_port}.status")
-        argv = [proxy, "-proto", "tcp", "-host-ip", "0.0.0.0", "-host-port", str(host_port),
+        argv = [proxy, "-proto", "tcp", "-host-ip", host_address, "-host-port", str(host_port),
                 "-container-ip", container_address, "-container-port", str(container_port)]
         with open(status, "wb") as fd3:
             def as_dockerd():
@@ -553,3 +554,179 @@ def test_address_in_two_namespaces_is_not_followed(lab):
     assert f"{CONTAINER_ADDRESS} is an address in 2 network namespaces" in result.first_line
     # Once the twin is gone, the proxy is followed again.
     assert lab.run(f"tcp/8080=container:{CONTAINER_NAME}").code == 0
+
+
+# IPv6: Docker publishes to a container's IPv6 address with `-host-ip :: -container-ip ADDRESS`.
+HOST_ADDRESS6 = "fd00:200::1"
+CONTAINER_ADDRESS6 = "fd00:200::2"
+
+# As HOLDER_SCRIPT, on IPv6 only (IPV6_V6ONLY): what is found behind a proxy is found there.
+HOLDER6_SCRIPT = HOLDER_SCRIPT.replace("socket.AF_INET,", "socket.AF_INET6,").replace(
+    "s.bind(", "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)\ns.bind(")
+
+
+def start_holder6(executable, address, port, uid=NOBODY):
+    def drop():
+        os.setgid(uid)
+        os.setuid(uid)
+    process = subprocess.Popen([executable, "-I", "-c", HOLDER6_SCRIPT, address, str(port)],
+                               stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                               preexec_fn=drop)
+    if process.stdout.readline() != b"ready\n":
+        process.kill()
+        raise RuntimeError(f"{executable} did not get ready on [{address}]:{port}")
+    return process
+
+
+@pytest.fixture(scope="module")
+def ipv6(lab):
+    """IPv6 addresses on both ends of the veth pair (nodad: usable at once), and a default IPv6
+    route on the host's side, which pasta needs to forward IPv6 at all."""
+    inside = ["nsenter", f"--net=/proc/{lab.namespace_pid}/ns/net"]
+    subprocess.run(["ip", "-6", "addr", "add", f"{HOST_ADDRESS6}/64", "dev", "veth-host",
+                    "nodad"], check=True)
+    subprocess.run(inside + ["ip", "-6", "addr", "add", f"{CONTAINER_ADDRESS6}/64", "dev",
+                             "veth-ctr", "nodad"], check=True)
+    subprocess.run(["ip", "-6", "route", "add", "default", "via", CONTAINER_ADDRESS6, "dev",
+                    "veth-host"], check=True)
+    return CONTAINER_ADDRESS6
+
+
+def test_docker_proxy_followed_to_an_ipv6_container_address(lab, ipv6):
+    with inside_network_namespace(lab.namespace_pid):
+        holder = lab.keep(start_holder6(lab.nginx, ipv6, 8002))
+    lab.place_in_container_cgroup(holder.pid)
+    process = lab.start_proxy(lab.proxy, 8094, ipv6, 8002, host_address="::")
+    try:
+        result = lab.run(f"tcp/8094=container:{CONTAINER_NAME}")
+        by_name = lab.run("tcp/8094=nginx+user:nobody")
+        other = lab.run("tcp/8094=apache2")
+    finally:
+        process.kill()
+        holder.kill()
+    assert result.code == 0, result.stdout
+    assert (f"docker-proxy (pid {process.pid}) -> container {CONTAINER_NAME} "
+            f"({lab.container_id[:12]}): nginx (pid {holder.pid}, user nobody)") \
+        in result.first_line
+    assert f"-> [{ipv6}]:8002 container {CONTAINER_NAME}" in result.stdout
+    assert by_name.code == 0, by_name.stdout
+    assert other.code == 2, other.stdout
+
+
+def test_docker_proxy_followed_to_an_ipv6_wildcard_listener(lab, ipv6):
+    # [::] with IPV6_V6ONLY serves the container's IPv6 address, and only that family.
+    with inside_network_namespace(lab.namespace_pid):
+        holder = lab.keep(start_holder6(lab.nginx, "::", 8003))
+    lab.place_in_container_cgroup(holder.pid)
+    process = lab.start_proxy(lab.proxy, 8095, ipv6, 8003, host_address="::")
+    try:
+        result = lab.run("tcp/8095=nginx+user:nobody")
+        other = lab.run("tcp/8095=apache2")
+        # The same listener is no IPv4 listener: the container's IPv4 address reaches nothing.
+        ipv4 = lab.start_proxy(lab.proxy, 8096, CONTAINER_ADDRESS, 8003)
+        try:
+            unreached = lab.run("tcp/8096=nginx")
+        finally:
+            ipv4.kill()
+    finally:
+        process.kill()
+        holder.kill()
+    assert result.code == 0, result.stdout
+    assert f"nginx (pid {holder.pid}, user nobody)" in result.first_line
+    assert other.code == 2, other.stdout
+    assert unreached.code == 3, unreached.stdout
+    assert f"nothing listens on {CONTAINER_ADDRESS}:8003" in unreached.first_line
+
+
+def place_in_podman_cgroup(lab, pid, podman_id):
+    parent = os.path.join(cgroup2_root(), f"port-owner-test-{os.getpid()}.slice")
+    scope = os.path.join(parent, f"libpod-{podman_id}.scope")
+    os.makedirs(scope, exist_ok=True)
+    if scope not in lab.cgroups:
+        lab.cgroups.insert(0, scope)
+    with open(os.path.join(scope, "cgroup.procs"), "w", encoding="ascii") as procs:
+        procs.write(str(pid))
+
+
+def listening(port):
+    """Whether a TCP socket listens on port in the test's network namespace."""
+    for table in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
+        with open(table, encoding="ascii") as sockets:
+            for line in sockets.readlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    return True
+    return False
+
+
+# pasta as rootless Podman starts it: against a network namespace Podman made and bind-mounted
+# to a file (/run/user/UID/netns/netns-...), owned by a user namespace of the user's, instead of
+# starting a command itself.
+PODMAN_NETNS_ID = "c" * 8 + os.urandom(28).hex()
+
+
+@pytest.fixture(scope="module")
+def pasta_netns(lab, pasta, ipv6):
+    # `pasta` first: it makes /dev/net/tun usable for nobody and gives the host a default route.
+    anchor = lab.keep(subprocess.Popen(
+        ["unshare", "--user", "--map-root-user", "--net", "sleep", "infinity"],
+        preexec_fn=lambda: (os.setgid(NOBODY), os.setuid(NOBODY))))
+    wait_until(5, lambda: os.readlink(f"/proc/{anchor.pid}/ns/net")
+               != os.readlink("/proc/self/ns/net"), 0.05)
+    netns_dir = os.path.join(lab.workdir, "netns")
+    os.makedirs(netns_dir)
+    os.chmod(netns_dir, 0o755)
+    netns_file = os.path.join(netns_dir, "netns-" + PODMAN_NETNS_ID[:8])
+    with open(netns_file, "w", encoding="ascii"):
+        pass
+    # The test's private mount namespace keeps the bind mount; gone with the test.
+    _mount(f"/proc/{anchor.pid}/ns/net", netns_file, None, 4096)  # MS_BIND
+    with inside_network_namespace(anchor.pid):
+        subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+        holder = lab.keep(start_holder(lab.nginx, "0.0.0.0", 8000, uid=NOBODY))
+        holder6 = lab.keep(start_holder6(lab.nginx, "::", 8001))
+    for process in (holder, holder6):
+        place_in_podman_cgroup(lab, process.pid, PODMAN_NETNS_ID)
+
+    def as_nobody():
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+    # Podman runs pasta in the user's user namespace, which owns the network namespace: pasta
+    # makes a user namespace of its own below it, from where it may enter that network namespace
+    # (from beside it, as nobody on the host, it may not). nobody is root there, with the same
+    # uid on the host (--preserve-credentials: the namespace maps no groups).
+    process = lab.keep(subprocess.Popen(
+        ["nsenter", f"--user=/proc/{anchor.pid}/ns/user", "--preserve-credentials", PASTA, "-f",
+         "--config-net", "-t", "8092:8000", "-t", "8093:8001", "-u", "none", "-T", "none", "-U",
+         "none", "--netns", netns_file],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=as_nobody, env={"HOME": "/", "PATH": "/usr/bin:/bin"}, cwd="/"))
+    if not wait_until(10, lambda: process.poll() is not None
+                      or (listening(8092) and listening(8093)), 0.05) or process.poll():
+        pytest.fail(f"pasta --netns {netns_file} did not start", pytrace=False)
+    return process.pid, holder.pid, holder6.pid
+
+
+def test_pasta_with_netns_path_followed_to_the_podman_container(lab, pasta_netns):
+    pasta_pid, holder, _ = pasta_netns
+    result = lab.run(f"tcp/8092=container:{PODMAN_NETNS_ID[:12]}")
+    assert result.code == 0, result.stdout
+    assert (f"(pid {pasta_pid}) -> container {PODMAN_NETNS_ID[:12]}: nginx (pid {holder}, "
+            f"user nobody)") in result.first_line
+    assert "-> port 8000 of its network namespace container" in result.stdout
+    assert lab.run("tcp/8092=nginx+user:nobody").code == 0
+    assert lab.run("tcp/8092=apache2").code == 2
+    assert lab.run(f"tcp/8092=container:{PODMAN_ID[:12]}").code == 2
+
+
+def test_pasta_followed_to_an_ipv6_listener(lab, pasta_netns):
+    pasta_pid, _, holder6 = pasta_netns
+    # pasta listens on both families on the host (its spec names no address): both are followed.
+    result = lab.run(f"tcp/8093=container:{PODMAN_NETNS_ID[:12]}")
+    assert result.code == 0, result.stdout
+    assert (f"(pid {pasta_pid}) -> container {PODMAN_NETNS_ID[:12]}: nginx (pid {holder6}, "
+            f"user nobody)") in result.first_line
+    holders = [line for line in result.stdout.splitlines() if "tcp/8093" in line]
+    assert any("[::]" in line for line in holders), result.stdout
+    assert lab.run("tcp/8093=nginx+user:nobody").code == 0
+    assert lab.run("tcp/8093=apache2").code == 2

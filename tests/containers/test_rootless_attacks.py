@@ -1,0 +1,283 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""An unprivileged user against the container attribution: the user controls their home (and so
+their rootless engines' state files), their processes' names, and a cgroup subtree delegated to
+them; root runs a container named web. Whatever the user writes or runs, a listener of theirs
+must never pass for root's container, and nothing they put in place of a state file may hang the
+check.
+
+No engine runs: the user's "containers" are a listener of theirs in a cgroup of theirs named as
+Docker and Podman name one (with root's container id, even), and the state files are written by
+hand. Root's container is a network namespace with a listener in a cgroup root made, and root's
+Docker state naming it web.
+
+Root needed (namespaces, cgroups, mounts); the test fails without it.
+"""
+import contextlib
+import fcntl
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from pylib import plugin as plugin_run
+from pylib.netns import private_network_namespace
+from pylib.processes import wait_until
+from test_docker_proxy import (CONTAINER_ADDRESS, CONTAINER_PORT, Lab, _mount, cgroup2_root,
+                               copy_program, docker_proxy_binary, inside_network_namespace,
+                               private_mounts, set_up_container_network, start_holder,
+                               write_docker_state)
+from test_podman import add_line
+
+USER = "port-owner-attacker"
+UID = 47322  # not test_podman's 47321: both may run at once
+PODMAN_ID = "c" * 64  # the user's "Podman container"
+
+
+class AttackLab(Lab):
+    def user_cgroup(self, name, pid):
+        """A cgroup in a subtree delegated to the user (root makes the parent, the user owns
+        the rest), named `name`, with `pid` moved into it."""
+        parent = os.path.join(cgroup2_root(), f"port-owner-attacker-{os.getpid()}.slice")
+        scope = os.path.join(parent, name)
+        os.makedirs(scope, exist_ok=True)
+        os.chown(scope, UID, UID)
+        for directory in (parent, scope):
+            if directory not in self.cgroups:
+                self.cgroups.insert(0, directory)
+        with open(os.path.join(scope, "cgroup.procs"), "w", encoding="ascii") as procs:
+            procs.write(str(pid))
+
+    def users_file(self, relative):
+        """A path in the user's home, its folders made and owned by the user."""
+        path = os.path.join(self.home, relative)
+        folder = self.home
+        for part in os.path.dirname(relative).split("/"):
+            folder = os.path.join(folder, part)
+            if not os.path.isdir(folder):
+                os.mkdir(folder, 0o700)
+                os.chown(folder, UID, UID)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        return path
+
+    def docker_config(self, container_id):
+        return self.users_file(f".local/share/docker/containers/{container_id}/config.v2.json")
+
+    def podman_state(self):
+        return self.users_file(".local/share/containers/storage/libpod/bolt_state.db")
+
+    def as_user(self):
+        os.setgid(UID)
+        os.setgroups([])
+        os.setuid(UID)
+
+    def timed_run(self, rule, timeout):
+        """The check with -t `timeout`, and how long it took."""
+        started = time.monotonic()
+        result = plugin_run.run(self.plugin, ["-t", str(timeout), "-v", "-p", rule],
+                                timeout=timeout + 20)
+        return result, time.monotonic() - started
+
+
+def docker_config_text(container_id, name):
+    return ('{"ID":"%s","Config":{"Hostname":"x"},"Name":"/%s","Driver":"overlay2"}'
+            % (container_id, name))
+
+
+def make_user(workdir):
+    with contextlib.suppress(KeyError):
+        pwd.getpwuid(UID)
+        pytest.fail(f"uid {UID} is taken on this machine", pytrace=False)
+    home = os.path.join(workdir, "home")
+    os.mkdir(home, 0o700)
+    os.chown(home, UID, UID)
+    add_line(workdir, "/etc/passwd", f"{USER}:x:{UID}:{UID}::{home}:/usr/sbin/nologin")
+    add_line(workdir, "/etc/group", f"{USER}:x:{UID}:")
+    return home
+
+
+@pytest.fixture(scope="module")
+def lab(plugin):
+    if os.geteuid() != 0:
+        pytest.fail("these tests need root (namespaces, cgroups, mounts)", pytrace=False)
+    proxy_source = docker_proxy_binary()
+    workdir = tempfile.mkdtemp(prefix="port-owner-attacks-")
+    os.chmod(workdir, 0o755)
+    with private_mounts(), private_network_namespace():
+        lab = AttackLab(workdir, plugin)
+        try:
+            lab.home = make_user(workdir)
+            # Root's container web: a listener in its own network namespace, in a cgroup root
+            # made, named by root's Docker state.
+            write_docker_state(lab)
+            python = os.path.realpath("/usr/bin/python3")
+            lab.nginx = copy_program(python, workdir, "nginx")
+            lab.namespace_pid = set_up_container_network(lab)
+            with inside_network_namespace(lab.namespace_pid):
+                lab.roots_nginx = lab.keep(start_holder(lab.nginx, CONTAINER_ADDRESS,
+                                                        CONTAINER_PORT))
+            lab.place_in_container_cgroup(lab.roots_nginx.pid)
+            _mount("tmpfs", "/usr/local/sbin", "tmpfs")
+            lab.proxy = copy_program(proxy_source, "/usr/local/sbin", "docker-proxy")
+            # The user's own "nginx" (the same program, run by them) in a cgroup of theirs
+            # named like root's container's: Docker's name for a scope, with root's id.
+            lab.users_nginx = lab.keep(start_holder(lab.nginx, "127.0.0.1", 19000, uid=UID))
+            lab.user_cgroup(f"docker-{lab.container_id}.scope", lab.users_nginx.pid)
+            # Another of theirs in a cgroup named like a Podman container's.
+            lab.users_pod = lab.keep(start_holder(lab.nginx, "127.0.0.1", 19001, uid=UID))
+            lab.user_cgroup(f"libpod-{PODMAN_ID}.scope", lab.users_pod.pid)
+            yield lab
+        finally:
+            lab.stop()
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def write_users_docker_name(lab, name):
+    path = lab.docker_config(lab.container_id)
+    with open(path, "w", encoding="utf-8") as config:
+        config.write(docker_config_text(lab.container_id, name))
+    os.chown(path, UID, UID)
+    return path
+
+
+def test_the_users_cgroup_with_roots_id_does_not_borrow_roots_name(lab):
+    """The user's cgroup carries root's container id; only the user's own state names it."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(lab.docker_config(lab.container_id))
+    assert lab.run("tcp/19000=container:web").code == 2
+    assert lab.run(f"tcp/19000=container:web+user:{USER}").code == 2
+    assert lab.run(f"tcp/19000=container:{lab.container_id[:12]}").code == 2
+
+
+def test_the_users_own_state_naming_it_web_needs_their_user(lab):
+    write_users_docker_name(lab, "web")
+    result = lab.run("tcp/19000=container:web")
+    assert result.code == 2, result.stdout
+    assert lab.run("tcp/19000=container:web+user:root").code == 2
+    # Their own word about their own process: allowed where the entry names them.
+    assert lab.run(f"tcp/19000=container:web+user:{USER}").code == 0
+
+
+def test_a_symlink_to_roots_state_is_not_read(lab):
+    path = lab.docker_config(lab.container_id)
+    os.symlink(f"/var/lib/docker/containers/{lab.container_id}/config.v2.json", path)
+    result = lab.run(f"tcp/19000=container:web+user:{USER}")
+    assert result.code == 2, result.stdout
+
+
+def test_a_hard_link_to_roots_file_is_not_read(lab):
+    """A file of root's naming web, hard-linked into the user's state (fs.protected_hardlinks=0
+    would let the user make it)."""
+    roots = os.path.join(lab.workdir, "roots-config.v2.json")
+    with open(roots, "w", encoding="utf-8") as config:
+        config.write(docker_config_text(lab.container_id, "web"))
+    path = lab.docker_config(lab.container_id)
+    os.link(roots, path)
+    result = lab.run(f"tcp/19000=container:web+user:{USER}")
+    os.unlink(path)
+    assert result.code == 2, result.stdout
+
+
+def test_a_fifo_in_place_of_the_docker_state_does_not_hang(lab):
+    path = lab.docker_config(lab.container_id)
+    os.mkfifo(path)
+    os.chown(path, UID, UID)
+    result, elapsed = lab.timed_run(f"tcp/19000=container:web+user:{USER}", timeout=5)
+    assert result.code == 2, result.stdout
+    assert elapsed < 5, elapsed
+
+
+def test_a_huge_docker_state_is_not_read(lab):
+    path = write_users_docker_name(lab, "web")
+    os.truncate(path, 64 << 20)  # sparse: the name first, then zeros
+    result, elapsed = lab.timed_run(f"tcp/19000=container:web+user:{USER}", timeout=5)
+    assert result.code == 2, result.stdout
+    assert elapsed < 5, elapsed
+
+
+def test_a_fifo_in_place_of_the_podman_state_does_not_hang(lab):
+    path = lab.podman_state()
+    os.mkfifo(path)
+    os.chown(path, UID, UID)
+    result, elapsed = lab.timed_run(f"tcp/19001=container:web+user:{USER}", timeout=5)
+    assert result.code == 2, result.stdout
+    assert elapsed < 5, elapsed
+
+
+def test_garbage_podman_state_is_no_name(lab):
+    path = lab.podman_state()
+    with open(path, "wb") as state:
+        state.write(os.urandom(3 * 4096) + (b"web" + PODMAN_ID.encode()) * 100)
+    os.chown(path, UID, UID)
+    result = lab.run(f"tcp/19001=container:web+user:{USER}")
+    assert result.code == 2, result.stdout
+
+
+def test_a_podman_state_locked_forever_stays_within_the_time_limit(lab):
+    """A process of the user's holds Podman's lock and never lets go: asked for the name of the
+    user's container, the check waits a moment, not past -t."""
+    path = lab.podman_state()
+    with open(path, "wb") as state:
+        state.write(b"\0" * 8192)
+    os.chown(path, UID, UID)
+    holder = lab.keep(subprocess.Popen(
+        ["python3", "-c", "import fcntl, sys, time\n"
+         "f = open(sys.argv[1], 'rb'); fcntl.flock(f, fcntl.LOCK_EX)\n"
+         "print('locked', flush=True); time.sleep(3600)", path],
+        preexec_fn=lab.as_user, stdout=subprocess.PIPE))
+    assert holder.stdout.readline() == b"locked\n"
+    try:
+        with open(path, "rb") as probe:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(probe, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        result, elapsed = lab.timed_run(f"tcp/19001=container:web+user:{USER}", timeout=2)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.code == 2, result.stdout
+    # It did wait for the lock (half a second at most), and no longer.
+    assert 0.4 < elapsed < 2.5, elapsed
+
+
+def test_the_users_docker_proxy_naming_roots_container_is_not_followed(lab):
+    """The user runs the packaged docker-proxy themselves, in the host's user namespace,
+    forwarding a port of theirs to root's container: judged as the program it is."""
+    proxy = lab.start_proxy(lab.proxy, 19002, CONTAINER_ADDRESS, CONTAINER_PORT, uid=UID,
+                            host_address="127.0.0.1")
+    try:
+        for rule in ("tcp/19002=container:web", "tcp/19002=nginx",
+                     f"tcp/19002=container:{lab.container_id[:12]}"):
+            result = lab.run(rule)
+            assert result.code == 2, (rule, result.stdout)
+        # root's own proxy would be followed: the difference is who runs it
+        assert "web" not in lab.run("tcp/19002=nginx").first_line
+    finally:
+        proxy.kill()
+        proxy.wait()
+
+
+def test_a_program_named_rootlessport_is_not_followed(lab):
+    """A copy of some program named rootlessport, in a package folder but the user's file, or
+    in the user's home: judged as itself, whatever the user's Podman state says."""
+    path = lab.podman_state()
+    with open(path, "wb") as state:
+        state.write(b"\0" * 8192)
+    os.chown(path, UID, UID)
+    _mount("tmpfs", "/usr/local/bin", "tmpfs")
+    fake = copy_program(lab.nginx, "/usr/local/bin", "rootlessport")
+    os.chown(fake, UID, UID)
+    process = start_holder(fake, "127.0.0.1", 19003, uid=UID)
+    try:
+        for rule in ("tcp/19003=nginx", "tcp/19003=container:web"):
+            result = lab.run(rule)
+            assert result.code == 2, (rule, result.stdout)
+            assert "rootlessport (pid" in result.first_line, result.first_line
+        assert lab.run(f"tcp/19003=rootlessport+user:{USER}").code == 0
+    finally:
+        process.kill()
+        process.wait()
+    assert wait_until(5, lambda: "not listening" in lab.run("tcp/19003=nginx").stdout, 0.1)

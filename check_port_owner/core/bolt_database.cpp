@@ -276,6 +276,16 @@ std::vector<RawEntry> bucket_at(TreeWalk& walk, std::string_view root_header,
     return entries;
 }
 
+std::vector<BoltEntry> public_entries(const std::vector<RawEntry>& raw) {
+    std::vector<BoltEntry> entries;
+    entries.reserve(raw.size());
+    for (const auto& entry : raw) {
+        entries.push_back(
+            {entry.key, entry.bucket ? std::string_view{} : entry.value, entry.bucket});
+    }
+    return entries;
+}
+
 }  // namespace
 
 BoltDatabase::BoltDatabase(std::string_view file) : file_(file) {
@@ -311,24 +321,34 @@ BoltDatabase::BoltDatabase(std::string_view file) : file_(file) {
     transaction_id_ = chosen->transaction_id;
 }
 
-std::vector<BoltEntry> BoltDatabase::entries(std::span<const std::string_view> path) const {
+std::string BoltDatabase::root_header() const {
     if (root_page_ == 0) {
         throw BoltFormatError("the root bucket is not on a page");
     }
-    // The root bucket's header as a bucket's value would hold it (its sequence is not read).
-    std::array<char, bucket_header_size> root_header{};
+    std::string header(bucket_header_size, '\0');
     for (std::size_t i = 0; i < 8; ++i) {
-        root_header[i] = static_cast<char>((root_page_ >> (8 * i)) & 0xff);
+        header[i] = static_cast<char>((root_page_ >> (8 * i)) & 0xff);
     }
+    return header;
+}
+
+std::vector<BoltEntry> BoltDatabase::entries(std::span<const std::string_view> path) const {
+    const auto root = root_header();
     TreeWalk walk(file_, page_size_, page_limit_);
-    const auto raw = bucket_at(walk, {root_header.data(), root_header.size()}, path);
-    std::vector<BoltEntry> entries;
-    entries.reserve(raw.size());
-    for (const auto& entry : raw) {
-        entries.push_back(
-            {entry.key, entry.bucket ? std::string_view{} : entry.value, entry.bucket});
+    return public_entries(bucket_at(walk, root, path));
+}
+
+std::vector<BoltBucket> BoltDatabase::nested_buckets(std::span<const std::string_view> path) const {
+    const auto root = root_header();
+    // One walk for all: bbolt's buckets share no page, so a page met twice is still a cycle.
+    TreeWalk walk(file_, page_size_, page_limit_);
+    std::vector<BoltBucket> buckets;
+    for (const auto& entry : bucket_at(walk, root, path)) {
+        if (entry.bucket) {
+            buckets.push_back({entry.key, public_entries(walk.bucket_entries(entry.value))});
+        }
     }
-    return entries;
+    return buckets;
 }
 
 std::optional<std::string_view> BoltDatabase::value(std::span<const std::string_view> path,

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -16,6 +17,12 @@ struct BoltEntry {
     std::string_view key;
     std::string_view value;  // empty for a sub-bucket
     bool bucket = false;     // a sub-bucket: list it with entries(path + key)
+};
+
+// A bucket inside another, with its keys (see BoltDatabase::nested_buckets).
+struct BoltBucket {
+    std::string_view key;
+    std::vector<BoltEntry> entries;
 };
 
 // The file is not a bbolt database, or its structure is broken (or forged): `what()` says where.
@@ -49,11 +56,20 @@ class BoltDatabase {
     std::optional<std::string_view> value(std::span<const std::string_view> path,
                                           std::string_view key) const;
 
+    // Every bucket directly inside the bucket at `path`, each with its keys, in key order; the
+    // other keys there are left out. One walk of the file: asking entries() or value() of each
+    // inner bucket walks the outer one again each time, quadratic in its size, and the file's
+    // writer (a user, for Podman) chooses that size. Throws as entries() does.
+    std::vector<BoltBucket> nested_buckets(std::span<const std::string_view> path) const;
+
     // What the chosen meta says: its page size, and the transaction that wrote it.
     std::uint32_t page_size() const { return page_size_; }
     std::uint64_t transaction_id() const { return transaction_id_; }
 
   private:
+    // The root bucket's header as a bucket's value holds it (its sequence is not read).
+    std::string root_header() const;
+
     std::string_view file_;
     std::uint32_t page_size_ = 0;
     // Pages at or past this one are not part of the database: the meta's high-water mark, or the

@@ -139,18 +139,23 @@ std::optional<std::vector<PodmanContainer>> read_podman_containers(std::uint32_t
     try {
         const BoltDatabase database(*bytes);
         const std::string_view containers_bucket[] = {"ctr"};
-        for (const auto& entry : database.entries(containers_bucket)) {
-            if (!entry.bucket) {
-                continue;
-            }
-            const std::string_view container_bucket[] = {"ctr", entry.key};
-            const auto config_text = database.value(container_bucket, "config");
+        // All containers in one walk: the user writes the file, and may list a million.
+        for (const auto& container : database.nested_buckets(containers_bucket)) {
+            const auto value = [&](std::string_view key) -> std::optional<std::string_view> {
+                for (const auto& entry : container.entries) {
+                    if (entry.key == key && !entry.bucket) {
+                        return entry.value;
+                    }
+                }
+                return std::nullopt;
+            };
+            const auto config_text = value("config");
             auto config = config_text ? parse_podman_container_config(*config_text) : std::nullopt;
-            if (!config || config->id != entry.key) {
+            if (!config || config->id != container.key) {
                 ++unreadable;
                 continue;
             }
-            const auto network_namespace = database.value(container_bucket, "netns");
+            const auto network_namespace = value("netns");
             containers.push_back(
                 {std::move(*config), std::string(network_namespace.value_or(std::string_view()))});
         }

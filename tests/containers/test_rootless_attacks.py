@@ -17,6 +17,7 @@ import fcntl
 import os
 import pwd
 import shutil
+import struct
 import subprocess
 import tempfile
 import time
@@ -281,3 +282,51 @@ def test_a_program_named_rootlessport_is_not_followed(lab):
         process.kill()
         process.wait()
     assert wait_until(5, lambda: "not listening" in lab.run("tcp/19003=nginx").stdout, 0.1)
+
+
+def write_bolt_state(path, containers):
+    """A bbolt file as Podman's state has it, its "ctr" bucket holding `containers` (empty
+    inline) buckets on one leaf page with overflow pages: what a user can write in 64 MiB."""
+    page = 4096
+
+    def header(page_id, flags, count, overflow=0):
+        return struct.pack("<QHHI", page_id, flags, count, overflow)
+
+    def leaf(page_id, elements):
+        table, data, used = [], [], 0
+        for index, (key, value) in enumerate(elements):
+            table.append(struct.pack("<IIII", 1, 16 * (len(elements) - index) + used, len(key),
+                                     len(value)))
+            data.append(key + value)
+            used += len(key) + len(value)
+        body = b"".join(table) + b"".join(data)
+        overflow = (16 + len(body) + page - 1) // page - 1
+        return header(page_id, 0x02, len(elements), overflow) + body, overflow
+
+    empty_bucket = struct.pack("<QQ", 0, 0) + header(0, 0x02, 0)
+    ctr, overflow = leaf(3, [(b"%08d" % i, empty_bucket) for i in range(containers)])
+    root, _ = leaf(2, [(b"ctr", struct.pack("<QQ", 3, 0))])
+    count = 4 + overflow
+    image = bytearray(page * count)
+    for index in (0, 1):
+        meta = struct.pack("<IIIIQQQQQ", 0xED0CDAED, 2, page, 0, 2, 0, 2**64 - 1, count, index)
+        checksum = 0xcbf29ce484222325
+        for byte in meta:
+            checksum = ((checksum ^ byte) * 0x100000001b3) % 2**64
+        image[index * page:index * page + 80] = header(index, 0x04, 0) + meta + struct.pack(
+            "<Q", checksum)
+    image[2 * page:2 * page + len(root)] = root
+    image[3 * page:3 * page + len(ctr)] = ctr
+    with open(path, "wb") as state:
+        state.write(image)
+    os.chown(path, UID, UID)
+
+
+def test_a_podman_state_of_many_containers_is_read_in_time(lab):
+    """60000 containers in 3.4 MiB, the user's to write: read once, not once per container
+    (which took minutes, so that every check of the host timed out)."""
+    write_bolt_state(lab.podman_state(), 60000)
+    result, elapsed = lab.timed_run(f"tcp/19001=container:web+user:{USER}", timeout=10)
+    assert result.code == 2, result.stdout
+    assert "timed out" not in result.first_line, result.first_line
+    assert elapsed < 5, elapsed

@@ -503,4 +503,56 @@ TEST(BoltDatabase, BrokenInlineBucketsThrow) {
 }
 
 }  // namespace
+TEST(BoltDatabase, NestedBucketsOfPodmanState) {
+    const auto file = fixture();
+    const BoltDatabase database(file);
+    const auto containers = database.nested_buckets(Path{"ctr"});
+    ASSERT_EQ(containers.size(), 2u);
+    EXPECT_EQ(containers[0].key, other_id);
+    EXPECT_EQ(containers[1].key, web1_id);
+    for (const auto& container : containers) {
+        const auto alone = database.entries(Path{"ctr", container.key});
+        ASSERT_EQ(keys_of(container.entries), keys_of(alone)) << container.key;
+        for (std::size_t i = 0; i < alone.size(); ++i) {
+            EXPECT_EQ(container.entries[i].value, alone[i].value);
+            EXPECT_EQ(container.entries[i].bucket, alone[i].bucket);
+        }
+    }
+    // Values beside the buckets are left out; a missing bucket throws as entries() does.
+    EXPECT_EQ(database.nested_buckets(Path{"all-ctrs"}).size(), 0u);
+    EXPECT_THROW(database.nested_buckets(Path{"nope"}), BoltFormatError);
+}
+
+TEST(BoltDatabase, NestedBucketsSharingAPageAreACycle) {
+    // bbolt never puts two buckets on one page: two that point to the same one are forged.
+    SmallFile file(4, 2);
+    file.page(2, leaf_bytes(2, {{"a", bucket_on_page(3), true}, {"b", bucket_on_page(3), true}}));
+    file.page(3, leaf_bytes(3, {{"k", "v"}}));
+    const BoltDatabase database(file.bytes());
+    EXPECT_EQ(database.value(Path{"a"}, "k"), "v");
+    EXPECT_EQ(database.value(Path{"b"}, "k"), "v");
+    EXPECT_THROW(database.nested_buckets({}), BoltFormatError);
+}
+
+TEST(BoltDatabase, ManyNestedBucketsAreReadInOneWalk) {
+    // 60000 empty inline buckets on one leaf (overflowing into some 6000 pages): a file a user
+    // can write for their Podman state. Read once each, not the outer bucket once per bucket.
+    constexpr std::size_t count = 60000;
+    std::vector<Element> elements;
+    elements.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        auto key = std::to_string(i);
+        elements.push_back({std::string(8 - key.size(), '0') + key, inline_bucket({}), true});
+    }
+    const auto leaf = leaf_bytes(2, elements);
+    const auto overflow = static_cast<std::uint32_t>((leaf.size() - 1) / small_page);
+    SmallFile file(3 + overflow, 2);
+    file.page(2, leaf_bytes(2, elements, overflow));
+    const BoltDatabase database(file.bytes());
+    const auto buckets = database.nested_buckets({});
+    ASSERT_EQ(buckets.size(), count);
+    EXPECT_EQ(buckets.back().key, "00059999");
+    EXPECT_TRUE(buckets.back().entries.empty());
+}
+
 }  // namespace port_owner

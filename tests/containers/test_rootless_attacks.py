@@ -284,28 +284,34 @@ def test_a_program_named_rootlessport_is_not_followed(lab):
     assert wait_until(5, lambda: "not listening" in lab.run("tcp/19003=nginx").stdout, 0.1)
 
 
-def write_bolt_state(path, containers):
-    """A bbolt file as Podman's state has it, its "ctr" bucket holding `containers` (empty
-    inline) buckets on one leaf page with overflow pages: what a user can write in 64 MiB."""
+def write_bolt_state(path, containers, uid=UID):
+    """A bbolt file as Podman's state has it: its "ctr" bucket on one leaf page (with overflow
+    pages) holding an inline bucket per container, `containers` (id, config or None). What a user
+    can write, up to 64 MiB."""
     page = 4096
 
     def header(page_id, flags, count, overflow=0):
         return struct.pack("<QHHI", page_id, flags, count, overflow)
 
     def leaf(page_id, elements):
+        """elements: (key, value, is_bucket), in key order."""
         table, data, used = [], [], 0
-        for index, (key, value) in enumerate(elements):
-            table.append(struct.pack("<IIII", 1, 16 * (len(elements) - index) + used, len(key),
-                                     len(value)))
+        for index, (key, value, bucket) in enumerate(elements):
+            table.append(struct.pack("<IIII", int(bucket), 16 * (len(elements) - index) + used,
+                                     len(key), len(value)))
             data.append(key + value)
             used += len(key) + len(value)
         body = b"".join(table) + b"".join(data)
         overflow = (16 + len(body) + page - 1) // page - 1
         return header(page_id, 0x02, len(elements), overflow) + body, overflow
 
-    empty_bucket = struct.pack("<QQ", 0, 0) + header(0, 0x02, 0)
-    ctr, overflow = leaf(3, [(b"%08d" % i, empty_bucket) for i in range(containers)])
-    root, _ = leaf(2, [(b"ctr", struct.pack("<QQ", 3, 0))])
+    def inline_bucket(elements):
+        return struct.pack("<QQ", 0, 0) + leaf(0, elements)[0]
+
+    ctr, overflow = leaf(3, [
+        (key, inline_bucket([] if config is None else [(b"config", config, False)]), True)
+        for key, config in containers])
+    root, _ = leaf(2, [(b"ctr", struct.pack("<QQ", 3, 0), True)])
     count = 4 + overflow
     image = bytearray(page * count)
     for index in (0, 1):
@@ -317,15 +323,50 @@ def write_bolt_state(path, containers):
             "<Q", checksum)
     image[2 * page:2 * page + len(root)] = root
     image[3 * page:3 * page + len(ctr)] = ctr
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as state:
         state.write(image)
-    os.chown(path, UID, UID)
+    os.chown(path, uid, uid)
+
+
+def podman_config(container_id, name):
+    return ('{"spec":{},"id":"%s","name":"%s","newPortMappings":null}'
+            % (container_id, name)).encode()
+
+
+def test_the_users_podman_cgroup_with_roots_id_does_not_borrow_roots_name(lab):
+    """Root's Podman names the container web; the user's cgroup carries its id. Only the user's
+    own state names what runs in it (and then only with their user)."""
+    write_bolt_state("/var/lib/containers/storage/libpod/bolt_state.db",
+                     [(PODMAN_ID.encode(), podman_config(PODMAN_ID, "web"))], uid=0)
+    write_bolt_state(lab.podman_state(), [])
+    assert lab.run("tcp/19001=container:web").code == 2
+    assert lab.run(f"tcp/19001=container:web+user:{USER}").code == 2
+    write_bolt_state(lab.podman_state(), [(PODMAN_ID.encode(), podman_config(PODMAN_ID, "web"))])
+    assert lab.run("tcp/19001=container:web").code == 2
+    result = lab.run(f"tcp/19001=container:web+user:{USER}")
+    assert result.code == 0, result.stdout
+    assert f"container web ({PODMAN_ID[:12]})" in result.stdout, result.stdout
+
+
+def test_a_symlinked_folder_to_roots_state_is_not_read(lab):
+    """~/.local/share/docker made a link to root's /var/lib/docker: the file found there is
+    root's, not the user's word."""
+    share = os.path.dirname(os.path.dirname(os.path.dirname(lab.docker_config(
+        lab.container_id))))
+    shutil.rmtree(share)
+    os.symlink("/var/lib/docker", share)
+    try:
+        result = lab.run(f"tcp/19000=container:web+user:{USER}")
+    finally:
+        os.unlink(share)
+    assert result.code == 2, result.stdout
 
 
 def test_a_podman_state_of_many_containers_is_read_in_time(lab):
     """60000 containers in 3.4 MiB, the user's to write: read once, not once per container
     (which took minutes, so that every check of the host timed out)."""
-    write_bolt_state(lab.podman_state(), 60000)
+    write_bolt_state(lab.podman_state(), [(b"%08d" % i, None) for i in range(60000)])
     result, elapsed = lab.timed_run(f"tcp/19001=container:web+user:{USER}", timeout=10)
     assert result.code == 2, result.stdout
     assert "timed out" not in result.first_line, result.first_line

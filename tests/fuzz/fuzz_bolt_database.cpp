@@ -6,7 +6,9 @@
 //
 // Properties: the page size is a power of two; every key and value lies inside the input; a
 // bucket's keys are strictly ascending; a sub-bucket's value is empty; value() finds each value
-// entries() listed, as the same bytes, and nothing for a sub-bucket.
+// entries() listed, as the same bytes, and nothing for a sub-bucket; nested_buckets() lists, when
+// it reads the file, the sub-buckets entries() lists, in the same order, their keys inside the
+// input too.
 
 #include <cstddef>
 #include <cstdint>
@@ -63,6 +65,23 @@ void walk(const BoltDatabase& database, std::string_view file, std::vector<std::
             FUZZ_CHECK(found->data() == entry.value.data() && found->size() == entry.value.size());
         }
     }
+    std::vector<BoltBucket> nested;
+    try {
+        nested = database.nested_buckets(path);
+    } catch (const BoltFormatError&) {
+        return;  // a sub-bucket may be broken, or share a page with another
+    }
+    std::size_t next = 0;
+    for (const auto& entry : entries) {
+        if (entry.bucket) {
+            FUZZ_CHECK(next < nested.size() && nested[next].key.data() == entry.key.data());
+            for (const auto& inner : nested[next].entries) {
+                FUZZ_CHECK(inside(inner.key, file) && inside(inner.value, file));
+            }
+            ++next;
+        }
+    }
+    FUZZ_CHECK(next == nested.size());
 }
 
 }  // namespace

@@ -55,6 +55,12 @@ bool is_container_name(std::string_view text) {
                        [&](char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; });
 }
 
+bool is_container_id(std::string_view text) {
+    return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
+}
+
 std::optional<std::string> docker_container_name(std::string_view config_json) {
     JsonCursor cursor(config_json);
     cursor.skip_blanks();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/container_name.hpp"
 #include "core/json_scanner.hpp"
 #include "core/rootlesskit_ports.hpp"
 #include "core/whole_number.hpp"
@@ -94,7 +95,8 @@ std::optional<PodmanContainerConfig> parse_podman_container_config(std::string_v
         });
     });
     scanner.skip_blanks();
-    if (!read || !scanner.at_end() || !has_id || !has_name) {
+    if (!read || !scanner.at_end() || !has_id || !has_name || !is_container_id(config.id) ||
+        !is_container_name(config.name)) {
         return std::nullopt;
     }
     return config;

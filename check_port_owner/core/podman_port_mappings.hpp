@@ -24,9 +24,11 @@ struct PodmanPortMapping {
 
 // What the plugin reads of a Podman 4 container's config (the JSON Podman stores per container in
 // its state database): its id, its name and its port mappings ("newPortMappings"). nullopt when
-// the text is not such JSON (a strict reader, JsonScanner), the id or name is missing, or a
-// mapping lacks a port, has a port outside 1-65535, a range past port 65535 or a non-string
-// address or protocol. The config is the word of the user running Podman.
+// the text is not such JSON (a strict reader, JsonScanner), the id or name is missing or not one
+// Podman makes or accepts (is_container_id, is_container_name: the user writes the file, and
+// both go into the output and into --learn's allow-list, where a newline would add lines of the
+// user's), or a mapping lacks a port, has a port outside 1-65535, a range past port 65535 or a
+// non-string address or protocol. The config is the word of the user running Podman.
 struct PodmanContainerConfig {
     std::string id;
     std::string name;

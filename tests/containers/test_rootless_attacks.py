@@ -371,3 +371,18 @@ def test_a_podman_state_of_many_containers_is_read_in_time(lab):
     assert result.code == 2, result.stdout
     assert "timed out" not in result.first_line, result.first_line
     assert elapsed < 5, elapsed
+
+
+def test_a_podman_name_cannot_write_lines_into_the_learned_allow_list(lab):
+    """The user's state names their container with newlines, to have --learn write an entry
+    claiming root and a rule of their own for port 22 into the allow-list root installs."""
+    name = "web+user:0\\n\\n[tcp/22]\\nallow = user:%d\\n#" % UID
+    write_bolt_state(lab.podman_state(), [(PODMAN_ID.encode(), (
+        '{"spec":{},"id":"%s","name":"%s","newPortMappings":null}' % (PODMAN_ID, name)).encode())])
+    learned = plugin_run.run(lab.plugin, ["--learn"])
+    assert learned.code == 0, learned.stderr
+    assert "[tcp/22]" not in learned.stdout, learned.stdout
+    assert "user:0" not in learned.stdout, learned.stdout
+    assert f"allow = container:{PODMAN_ID[:12]}+user:{UID}\n" in learned.stdout, learned.stdout
+    result = lab.run("tcp/19001=nginx")
+    assert result.code == 0 and "[tcp/22]" not in result.stdout, result.stdout

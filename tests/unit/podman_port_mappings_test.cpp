@@ -7,6 +7,9 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/bolt_database.hpp"
 #include "core/podman_port_mappings.hpp"
@@ -14,6 +17,9 @@
 
 namespace port_owner {
 namespace {
+
+constexpr std::string_view web1_id =
+    "d567fd23fe17ab13f4079c71f091554f6a1309cae6fac7e03153260f7e198670";
 
 using test_support::listener;
 
@@ -48,7 +54,9 @@ TEST(PodmanPortMappings, AsPodmanWritesThem) {
 TEST(PodmanPortMappings, NoPortsPublished) {
     EXPECT_TRUE(parse_podman_container_config(config_with("null"))->port_mappings.empty());
     EXPECT_TRUE(parse_podman_container_config(config_with("[]"))->port_mappings.empty());
-    EXPECT_TRUE(parse_podman_container_config(R"({"id":"a","name":"b"})")->port_mappings.empty());
+    EXPECT_TRUE(
+        parse_podman_container_config(R"({"id":")" + std::string(web1_id) + R"(","name":"b"})")
+            ->port_mappings.empty());
 }
 
 TEST(PodmanPortMappings, RefusesWhatPodmanDoesNotWrite) {
@@ -68,23 +76,59 @@ TEST(PodmanPortMappings, RefusesWhatPodmanDoesNotWrite) {
         SCOPED_TRACE(mappings);
         EXPECT_FALSE(parse_podman_container_config(config_with(mappings)));
     }
+    // Each is refused for one thing, the id being a real one (a = web1's).
+    const std::string a(web1_id);
     for (
-        const auto* text : {
+        const auto& text : std::vector<std::string>{
             "",
             "[]",
             "{}",
-            R"({"id":"a"})",
+            R"({"id":")" + a + R"("})",
             R"({"name":"b"})",
             R"({"id":1,"name":"b"})",
-            R"({"id":"a","id":"a","name":"b"})",
-            R"({"id":"a","name":"b"} x)",
-            R"({"id":"a","name":"b","newPortMappings":[],"newPortMappings":[]})",
-            R"({"id":"a","name":"b","x":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})",
-            R"({"id":"a\q","name":"b"})",
-            "{\"id\":\"a\n\",\"name\":\"b\"}",
+            R"({"id":")" + a + R"(","id":")" + a + R"(","name":"b"})",
+            R"({"id":")" + a + R"(","name":"b"} x)",
+            R"({"id":")" + a + R"(","name":"b","newPortMappings":[],"newPortMappings":[]})",
+            R"({"id":")" + a +
+                R"(","name":"b","x":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})",
+            R"({"id":")" + a + R"(\q","name":"b"})",
+            "{\"id\":\"" + a + "\n\",\"name\":\"b\"}",
         }) {
         SCOPED_TRACE(text);
         EXPECT_FALSE(parse_podman_container_config(text));
+    }
+}
+
+TEST(PodmanPortMappings, RefusesIdsAndNamesPodmanDoesNotMake) {
+    // The user writes the state: a name with a newline would add lines of theirs to the output
+    // and to the allow-list --learn writes; the id's first 12 digits are written there too.
+    const std::string a(web1_id);
+    const auto config = [](const std::string& id, const std::string& name) {
+        return R"({"id":")" + id + R"(","name":")" + name + R"(","newPortMappings":null})";
+    };
+    ASSERT_TRUE(parse_podman_container_config(config(a, "web_1.b-c")));
+    for (const auto& [id, name] : std::vector<std::pair<std::string, std::string>>{
+             {a, R"(web
+[tcp/22]
+allow = user:1000)"},
+             {a, "web+user:0"},
+             {a, R"(web
+)"},
+             {a, "-web"},
+             {a, ""},
+             {a, std::string(256, 'w')},
+             {"a", "web"},
+             {a.substr(0, 63), "web"},
+             {a + "0", "web"},
+             {"D567FD23FE17AB13F4079C71F091554F6A1309CAE6FAC7E03153260F7E198670", "web"},
+             {R"(web
+[tcp/22]
+allow = user:100)" +
+                  a.substr(0, 34),
+              "web"},
+         }) {
+        SCOPED_TRACE(id + " " + name);
+        EXPECT_FALSE(parse_podman_container_config(config(id, name)));
     }
 }
 

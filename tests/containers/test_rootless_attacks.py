@@ -386,3 +386,23 @@ def test_a_podman_name_cannot_write_lines_into_the_learned_allow_list(lab):
     assert f"allow = container:{PODMAN_ID[:12]}+user:{UID}\n" in learned.stdout, learned.stdout
     result = lab.run("tcp/19001=nginx")
     assert result.code == 0 and "[tcp/22]" not in result.stdout, result.stdout
+
+
+def test_a_huge_podman_state_is_not_read(lab):
+    path = lab.podman_state()
+    write_bolt_state(path, [(PODMAN_ID.encode(), podman_config(PODMAN_ID, "web"))])
+    os.truncate(path, (64 << 20) + 4096)  # sparse: the state first, then zeros
+    result, elapsed = lab.timed_run(f"tcp/19001=container:web+user:{USER}", timeout=5)
+    assert result.code == 2, result.stdout
+    assert elapsed < 5, elapsed
+
+
+def test_a_hard_link_to_roots_podman_state_is_not_read(lab):
+    """A state of root's naming the user's container web, hard-linked in place of theirs."""
+    roots = os.path.join(lab.workdir, "roots-bolt_state.db")
+    write_bolt_state(roots, [(PODMAN_ID.encode(), podman_config(PODMAN_ID, "web"))], uid=0)
+    path = lab.podman_state()
+    os.link(roots, path)
+    result = lab.run(f"tcp/19001=container:web+user:{USER}")
+    os.unlink(path)
+    assert result.code == 2, result.stdout

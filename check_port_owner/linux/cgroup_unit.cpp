@@ -14,23 +14,28 @@ bool is_unit_name(std::string_view name) {
     return has_suffix(".service") || has_suffix(".scope");
 }
 
-std::string last_unit_in_path(std::string_view path) {
-    std::string_view unit;
-    while (!path.empty()) {
-        const auto slash = path.find('/');
-        const auto component = path.substr(0, slash);
+// The last unit component of `path` and the path up to and including it.
+CgroupUnit last_unit_in_path(std::string_view path, bool unified) {
+    CgroupUnit found;
+    found.unified = unified;
+    std::size_t start = 0;
+    while (start < path.size()) {
+        const auto slash = path.find('/', start);
+        const auto end = slash == std::string_view::npos ? path.size() : slash;
+        const auto component = path.substr(start, end - start);
         if (is_unit_name(component)) {
-            unit = component;
+            found.unit = std::string(component);
+            found.directory = std::string(path.substr(0, end));
         }
-        path.remove_prefix(slash == std::string_view::npos ? path.size() : slash + 1);
+        start = end + 1;
     }
-    return std::string(unit);
+    return found;
 }
 
 }  // namespace
 
-std::string unit_from_cgroup(std::string_view cgroup_text) {
-    std::string fallback;
+CgroupUnit unit_cgroup_from_cgroup(std::string_view cgroup_text) {
+    CgroupUnit fallback;
     for (const std::string_view line : TextLines(cgroup_text)) {
         // hierarchy-id:controllers:path
         const auto first = line.find(':');
@@ -41,14 +46,18 @@ std::string unit_from_cgroup(std::string_view cgroup_text) {
         const auto hierarchy = line.substr(0, second + 1);
         const auto path = line.substr(second + 1);
         if (hierarchy == "0::") {
-            if (auto unit = last_unit_in_path(path); !unit.empty()) {
+            if (auto unit = last_unit_in_path(path, true); !unit.unit.empty()) {
                 return unit;
             }
         } else if (line.substr(first + 1, second - first - 1) == "name=systemd") {
-            fallback = last_unit_in_path(path);
+            fallback = last_unit_in_path(path, false);
         }
     }
     return fallback;
+}
+
+std::string unit_from_cgroup(std::string_view cgroup_text) {
+    return unit_cgroup_from_cgroup(cgroup_text).unit;
 }
 
 }  // namespace port_owner::linux_os

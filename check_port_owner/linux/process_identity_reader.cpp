@@ -150,8 +150,8 @@ ExecutableFileCheck check_executable_in_own_root(int pid_directory_fd, const std
 }
 
 // Where the unified cgroup hierarchy is mounted here (/sys/fs/cgroup, or /sys/fs/cgroup/unified
-// on a hybrid host); empty when none is.
-std::string cgroup2_mount_point() {
+// on a hybrid host), or (`unified` false) systemd's named cgroup v1 hierarchy; empty when none is.
+std::string cgroup_mount_point(bool unified) {
     std::string text;
     if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", text, 1 << 20) != 0) {
         return {};
@@ -163,8 +163,14 @@ std::string cgroup2_mount_point() {
     for (const std::string_view line : TextLines(text)) {
         // id parent major:minor root mount-point options [optional...] - fstype source super
         const auto separator = line.find(" - ");
-        if (separator == std::string_view::npos ||
-            !line.substr(separator + 3).starts_with("cgroup2 ")) {
+        if (separator == std::string_view::npos) {
+            continue;
+        }
+        const auto filesystem = line.substr(separator + 3);
+        const bool wanted = unified ? filesystem.starts_with("cgroup2 ")
+                                    : filesystem.starts_with("cgroup ") &&
+                                          filesystem.find("name=systemd") != std::string_view::npos;
+        if (!wanted) {
             continue;
         }
         std::string_view fields = line;
@@ -182,8 +188,11 @@ std::string cgroup2_mount_point() {
 
 // Whether root owns a cgroup directory (given as /proc/PID/cgroup writes it): only root creates
 // cgroups outside the subtrees delegated to users, and a delegated subtree belongs to its user.
-std::optional<std::uint32_t> cgroup_directory_owner(const std::string& directory) {
-    static const std::string mount_point = cgroup2_mount_point();
+std::optional<std::uint32_t> cgroup_directory_owner(const std::string& directory,
+                                                    bool unified = true) {
+    static const std::string unified_mount_point = cgroup_mount_point(true);
+    static const std::string systemd_mount_point = cgroup_mount_point(false);
+    const auto& mount_point = unified ? unified_mount_point : systemd_mount_point;
     struct stat owner {};
     if (mount_point.empty() || ::stat((mount_point + directory).c_str(), &owner) != 0) {
         return std::nullopt;
@@ -253,7 +262,12 @@ std::optional<ProcessIdentity> read_process_identity(int pid, int pid_directory_
     }
     bool container_made_by_root = false;
     if (read_file_at(pid_directory_fd, "cgroup", text, 8192) == 0) {
-        identity.unit = unit_from_cgroup(text);
+        // A unit in a subtree delegated to a user (their systemd --user's, or a cgroup they made
+        // and named nginx.service) is their word: unit: entries are about systemd's, root's.
+        auto unit = unit_cgroup_from_cgroup(text);
+        if (!unit.unit.empty() && cgroup_directory_owner(unit.directory, unit.unified) == 0u) {
+            identity.unit = std::move(unit.unit);
+        }
         if (auto found = find_container_cgroup(text)) {
             identity.container = std::move(found->container);
             identity.container->made_by = cgroup_directory_owner(found->directory);

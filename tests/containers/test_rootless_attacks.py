@@ -406,3 +406,17 @@ def test_a_hard_link_to_roots_podman_state_is_not_read(lab):
     result = lab.run(f"tcp/19001=container:web+user:{USER}")
     os.unlink(path)
     assert result.code == 2, result.stdout
+
+
+def test_a_unit_named_in_the_users_subtree_is_not_roots_unit(lab):
+    """systemd-run --user --unit=nginx.service, or a cgroup of theirs named so: the unit is the
+    user's word, and unit:nginx.service is meant for root's service."""
+    process = lab.keep(start_holder(lab.nginx, "127.0.0.1", 19004, uid=UID))
+    lab.user_cgroup("nginx.service", process.pid)
+    try:
+        result = lab.run("tcp/19004=unit:nginx.service")
+        assert result.code == 2, result.stdout
+        assert lab.run("tcp/19004=nginx").code == 0
+    finally:
+        process.kill()
+        process.wait()

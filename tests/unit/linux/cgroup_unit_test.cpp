@@ -54,5 +54,27 @@ TEST(UnitFromCgroup, Table) {
     }
 }
 
+TEST(UnitCgroupFromCgroup, WhereTheUnitsCgroupIs) {
+    // The unit's own directory, not the process's: below it, a service may delegate.
+    auto found = unit_cgroup_from_cgroup("0::/system.slice/nginx.service/workers\n");
+    EXPECT_EQ(found.unit, "nginx.service");
+    EXPECT_EQ(found.directory, "/system.slice/nginx.service");
+    EXPECT_TRUE(found.unified);
+    found = unit_cgroup_from_cgroup(
+        "0::/user.slice/user-1000.slice/user@1000.service/app.slice/nginx.service\n");
+    EXPECT_EQ(found.unit, "nginx.service");
+    EXPECT_EQ(found.directory,
+              "/user.slice/user-1000.slice/user@1000.service/app.slice/nginx.service");
+    found = unit_cgroup_from_cgroup("1:name=systemd:/system.slice/cron.service\n0::/\n");
+    EXPECT_EQ(found.unit, "cron.service");
+    EXPECT_EQ(found.directory, "/system.slice/cron.service");
+    EXPECT_FALSE(found.unified);
+    found = unit_cgroup_from_cgroup("0::/x.scope\n");
+    EXPECT_EQ(found.directory, "/x.scope");
+    found = unit_cgroup_from_cgroup("0::/system.slice\n");
+    EXPECT_EQ(found.unit, "");
+    EXPECT_EQ(found.directory, "");
+}
+
 }  // namespace
 }  // namespace port_owner::linux_os

@@ -13,7 +13,9 @@ Docker state naming it web.
 Root needed (namespaces, cgroups, mounts); the test fails without it.
 """
 import contextlib
+import ctypes
 import fcntl
+import json
 import os
 import pwd
 import shutil
@@ -36,6 +38,8 @@ from test_podman import add_line
 USER = "port-owner-attacker"
 UID = 47322  # not test_podman's 47321: both may run at once
 PODMAN_ID = "c" * 64  # the user's "Podman container"
+ROOTLESSPORT = "/usr/lib/podman/rootlessport"
+CLONE_NEWUSER = 0x10000000
 
 
 class AttackLab(Lab):
@@ -110,6 +114,7 @@ def lab(plugin):
     os.chmod(workdir, 0o755)
     with private_mounts(), private_network_namespace():
         lab = AttackLab(workdir, plugin)
+        lab.exit_pipes = []
         try:
             lab.home = make_user(workdir)
             # Root's container web: a listener in its own network namespace, in a cgroup root
@@ -133,6 +138,8 @@ def lab(plugin):
             lab.user_cgroup(f"libpod-{PODMAN_ID}.scope", lab.users_pod.pid)
             yield lab
         finally:
+            for pipe in lab.exit_pipes:
+                os.close(pipe)
             lab.stop()
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -284,7 +291,7 @@ def test_a_program_named_rootlessport_is_not_followed(lab):
     assert wait_until(5, lambda: "not listening" in lab.run("tcp/19003=nginx").stdout, 0.1)
 
 
-def write_bolt_state(path, containers, uid=UID):
+def write_bolt_state(path, containers, uid=UID, netns=None):
     """A bbolt file as Podman's state has it: its "ctr" bucket on one leaf page (with overflow
     pages) holding an inline bucket per container, `containers` (id, config or None). What a user
     can write, up to 64 MiB."""
@@ -309,7 +316,8 @@ def write_bolt_state(path, containers, uid=UID):
         return struct.pack("<QQ", 0, 0) + leaf(0, elements)[0]
 
     ctr, overflow = leaf(3, [
-        (key, inline_bucket([] if config is None else [(b"config", config, False)]), True)
+        (key, inline_bucket([] if config is None else [(b"config", config, False)] + (
+            [(b"netns", netns, False)] if netns else [])), True)
         for key, config in containers])
     root, _ = leaf(2, [(b"ctr", struct.pack("<QQ", 3, 0), True)])
     count = 4 + overflow
@@ -420,3 +428,66 @@ def test_a_unit_named_in_the_users_subtree_is_not_roots_unit(lab):
     finally:
         process.kill()
         process.wait()
+
+
+def start_users_rootlessport(lab, anchor_pid, host_port, container_port, tmp):
+    """Debian's rootlessport run by the user as their Podman runs it: in their user namespace
+    (that of `anchor_pid`), its child in that process's network namespace."""
+    exit_read, exit_write = os.pipe()
+    ready_read, ready_write = os.pipe()
+    config = {"Mappings": [{"host_ip": "", "container_port": container_port,
+                            "protocol": "tcp", "host_port": host_port, "range": 1}],
+              "NetNSPath": f"/proc/{anchor_pid}/ns/net", "ExitFD": 3, "ReadyFD": 4,
+              "TmpDir": tmp, "ChildIP": "127.0.0.1", "ContainerID": PODMAN_ID,
+              "RootlessCNI": False}
+    user_namespace = os.open(f"/proc/{anchor_pid}/ns/user", os.O_RDONLY)
+
+    def as_users_podman():
+        os.dup2(exit_read, 3)
+        os.dup2(ready_write, 4)
+        lab.as_user()
+        if ctypes.CDLL(None, use_errno=True).setns(user_namespace, CLONE_NEWUSER) != 0:
+            os._exit(99)
+    process = lab.keep(subprocess.Popen([ROOTLESSPORT], stdin=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, pass_fds=(3, 4),
+                                        preexec_fn=as_users_podman))
+    os.close(user_namespace)
+    process.stdin.write(json.dumps(config).encode())
+    process.stdin.close()
+    os.close(ready_write)
+    os.close(exit_read)
+    ready = os.read(ready_read, 1)
+    os.close(ready_read)
+    lab.exit_pipes.append(exit_write)
+    if ready != b"1":
+        pytest.fail("rootlessport did not get ready", pytrace=False)
+    return process
+
+
+def test_a_forged_podman_state_leads_rootlessport_only_into_the_users_namespace(lab):
+    """The user's own rootlessport, their forged state naming the container web and mapping the
+    host port to a port of their choice: what is found is their own process, in the namespace
+    of rootlessport's child, and container:web needs their user."""
+    anchor = lab.keep(subprocess.Popen(["unshare", "--user", "--map-root-user", "--net",
+                                        "sleep", "infinity"], preexec_fn=lab.as_user))
+    assert wait_until(5, lambda: os.readlink(f"/proc/{anchor.pid}/ns/user")
+                      != os.readlink("/proc/self/ns/user"), 0.05)
+    subprocess.run(["nsenter", f"--net=/proc/{anchor.pid}/ns/net", "ip", "link", "set", "lo",
+                    "up"], check=True)
+    with inside_network_namespace(anchor.pid):
+        lab.keep(start_holder(lab.nginx, "127.0.0.1", 8000, uid=UID))
+    tmp = lab.users_file("rootlessport/x")
+    rootlessport = start_users_rootlessport(lab, anchor.pid, 19010, 8000, os.path.dirname(tmp))
+    held = [os.readlink(f"/proc/{rootlessport.pid}/fd/{fd}")
+            for fd in os.listdir(f"/proc/{rootlessport.pid}/fd")]
+    [netns] = [target for target in held if target.startswith("net:[")] or ["none"]
+    config = ('{"spec":{},"id":"%s","name":"web","newPortMappings":[{"host_ip":"",'
+              '"container_port":8000,"host_port":19010,"range":1,"protocol":"tcp"}]}'
+              % PODMAN_ID).encode()
+    write_bolt_state(lab.podman_state(), [(PODMAN_ID.encode(), config)], netns=netns.encode())
+    result = lab.run(f"tcp/19010=container:web+user:{USER}")
+    assert result.code == 0, result.stdout
+    assert "-> container port 8000 container web" in result.stdout, result.stdout
+    assert f"user {USER}" in result.stdout
+    assert lab.run("tcp/19010=container:web").code == 2
+    assert lab.run("tcp/19010=nginx+user:root").code == 2

@@ -2,13 +2,14 @@
 """An unprivileged user against the container attribution: the user controls their home (and so
 their rootless engines' state files), their processes' names, and a cgroup subtree delegated to
 them; root runs a container named web. Whatever the user writes or runs, a listener of theirs
-must never pass for root's container, and nothing they put in place of a state file may hang the
-check.
+must never pass for root's container or root's unit, nothing they put in place of a state file
+may hang the check, and nothing they name may add lines to the allow-list --learn writes.
 
-No engine runs: the user's "containers" are a listener of theirs in a cgroup of theirs named as
-Docker and Podman name one (with root's container id, even), and the state files are written by
-hand. Root's container is a network namespace with a listener in a cgroup root made, and root's
-Docker state naming it web.
+The user's "containers" are listeners of theirs in cgroups of theirs named as Docker and Podman
+name one (with root's container id, even), and their state files are written by hand (a bbolt
+writer for Podman's); one test runs Debian's rootlessport as their Podman would, in their user
+namespace. Root's container is a network namespace with a listener in a cgroup root made, and
+root's Docker state naming it web.
 
 Root needed (namespaces, cgroups, mounts); the test fails without it.
 """

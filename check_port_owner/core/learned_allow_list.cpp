@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/container_name.hpp"
 #include "core/holder_description.hpp"
 #include "core/output_widths.hpp"
 #include "core/text_escape.hpp"
@@ -104,16 +105,19 @@ std::string learned_entry(const ProcessIdentity& holder, const MatchConventions&
     if (auto services = service_entry(holder, conventions); !services.empty()) {
         return services;
     }
+    // The name goes into the file as it is: only one an engine accepts (every source checks it,
+    // this once more), else the id.
+    const bool named = holder.container && is_container_name(holder.container->name);
     if (holder.container && !holder.container->made_by_root) {
         // Its user made it (its cgroup, or with rootless Podman the state that names it): only
         // that user can vouch for it.
         const auto& container = *holder.container;
         seen.insert(fmt::format("pid {}: container {} was made by its user, not by root",
                                 holder.pid, container.short_id()));
-        return "container:" + (container.name.empty() ? container.short_id() : container.name) +
-               "+" + user_entry(holder.uid, holder.user_sid, conventions);
+        return "container:" + (named ? container.name : container.short_id()) + "+" +
+               user_entry(holder.uid, holder.user_sid, conventions);
     }
-    if (holder.container && !holder.container->name.empty()) {
+    if (named) {
         return "container:" + holder.container->name;
     }
     if (holder.container) {

@@ -181,6 +181,13 @@ TEST(LearnedAllowList, ContainersByNameAndWhoMadeThem) {
     }
     const auto verdict = evaluate(file.rules, other_user, {}, on_linux);
     EXPECT_EQ(verdict.count(Outcome::unexpected), 3u);
+    // A name no engine accepts (its sources refuse it; this is the last line of defence) is not
+    // written: it could carry lines of its own into the file.
+    auto forged = listeners;
+    forged[0].holders.front().container->name = "web\n[tcp/22]\nallow = user:1000";
+    const auto written = format_learned_allow_list(forged, ephemeral, on_linux);
+    EXPECT_EQ(written.find("[tcp/22]"), std::string::npos) << written;
+    EXPECT_NE(written.find("allow = container:aaaaaaaaaaaa\n"), std::string::npos) << written;
 }
 
 TEST(LearnedAllowList, SectionsPerProtocolAndPort) {

@@ -74,17 +74,20 @@ def add_line(workdir, path, line):
     _mount(copy, path, None, MS_BIND)
 
 
-def make_user(workdir):
+def make_user(workdir, uid=UID, user=USER, subordinate_ids=True):
+    """The user `user` (uid `uid`) with a home in `workdir`, in this mount namespace only; its
+    home."""
     with contextlib.suppress(KeyError):
-        pwd.getpwuid(UID)
-        pytest.fail(f"uid {UID} is taken on this machine", pytrace=False)
+        pwd.getpwuid(uid)
+        pytest.fail(f"uid {uid} is taken on this machine", pytrace=False)
     home = os.path.join(workdir, "home")
     os.mkdir(home, 0o700)
-    os.chown(home, UID, UID)
-    add_line(workdir, "/etc/passwd", f"{USER}:x:{UID}:{UID}::{home}:/usr/sbin/nologin")
-    add_line(workdir, "/etc/group", f"{USER}:x:{UID}:")
-    for path in ("/etc/subuid", "/etc/subgid"):
-        add_line(workdir, path, f"{USER}:400000:65536")
+    os.chown(home, uid, uid)
+    add_line(workdir, "/etc/passwd", f"{user}:x:{uid}:{uid}::{home}:/usr/sbin/nologin")
+    add_line(workdir, "/etc/group", f"{user}:x:{uid}:")
+    if subordinate_ids:
+        for path in ("/etc/subuid", "/etc/subgid"):
+            add_line(workdir, path, f"{user}:400000:65536")
     return home
 
 

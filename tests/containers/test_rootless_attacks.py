@@ -18,7 +18,6 @@ import ctypes
 import fcntl
 import json
 import os
-import pwd
 import shutil
 import struct
 import subprocess
@@ -34,7 +33,7 @@ from test_docker_proxy import (CONTAINER_ADDRESS, CONTAINER_PORT, Lab, _mount, c
                                copy_program, docker_proxy_binary, inside_network_namespace,
                                private_mounts, set_up_container_network, start_holder,
                                write_docker_state)
-from test_podman import add_line
+from test_podman import make_user
 
 USER = "port-owner-attacker"
 UID = 47322  # not test_podman's 47321: both may run at once
@@ -94,18 +93,6 @@ def docker_config_text(container_id, name):
             % (container_id, name))
 
 
-def make_user(workdir):
-    with contextlib.suppress(KeyError):
-        pwd.getpwuid(UID)
-        pytest.fail(f"uid {UID} is taken on this machine", pytrace=False)
-    home = os.path.join(workdir, "home")
-    os.mkdir(home, 0o700)
-    os.chown(home, UID, UID)
-    add_line(workdir, "/etc/passwd", f"{USER}:x:{UID}:{UID}::{home}:/usr/sbin/nologin")
-    add_line(workdir, "/etc/group", f"{USER}:x:{UID}:")
-    return home
-
-
 @pytest.fixture(scope="module")
 def lab(plugin):
     if os.geteuid() != 0:
@@ -117,7 +104,7 @@ def lab(plugin):
         lab = AttackLab(workdir, plugin)
         lab.exit_pipes = []
         try:
-            lab.home = make_user(workdir)
+            lab.home = make_user(workdir, UID, USER, subordinate_ids=False)
             # Root's container web: a listener in its own network namespace, in a cgroup root
             # made, named by root's Docker state.
             write_docker_state(lab)

@@ -119,7 +119,9 @@ void find_holders_behind(const std::vector<Listener>& behind, ProxyForwarding& f
     raise_scan_capabilities();
     auto scan = scan_holders(request);
     lower_scan_capabilities();
-    for (auto& [inode, holders] : scan.holders) {
+    for (auto& [socket_inode, holders] : scan.holders) {
+        // A copy: clang 14 does not let a lambda capture a structured binding.
+        const auto inode = socket_inode;
         const auto held = std::find_if(behind.begin(), behind.end(),
                                        [&](const Listener& one) { return one.inode == inode; });
         for (auto& holder : holders) {
